@@ -1,0 +1,85 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync, ValidateIf } from 'class-validator';
+
+const bool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase()) ? true : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase()) ? false : value;
+const int = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : /^\d+$/.test(String(value)) ? Number(value) : value);
+const list = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : String(value).split(',').map((s) => s.trim()).filter(Boolean);
+
+/**
+ * The hub's configuration, read from the environment once at start and validated here; a bad
+ * value stops the process with one line naming it. Names are the contract in PRODUCT.md.
+ */
+export class HubConfig {
+  @Transform(int) @IsInt({ message: 'PORT must be a whole number' }) @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsString() @Matches(/\S/, { message: 'HUB_DATA_DIR must not be empty' })
+  HUB_DATA_DIR = './data';
+
+  @Transform(bool) @IsBoolean({ message: 'HUB_DEMO must be true or false' })
+  HUB_DEMO = false;
+
+  @IsString() @Matches(/^\S+$/, { message: 'HUB_AUDIENCE must be a non-empty string without spaces' })
+  HUB_AUDIENCE = 'onestop-hub';
+
+  @IsOptional() @IsString()
+  HUB_ADMIN_ISSUER?: string;
+
+  /** A JWKS as JSON, or the path of a file holding one. */
+  @IsOptional() @IsString()
+  HUB_ADMIN_JWKS?: string;
+
+  @IsIn(['sqlite', 'eventstoredb'], { message: 'HUB_STORE must be sqlite or eventstoredb' })
+  HUB_STORE: 'sqlite' | 'eventstoredb' = 'sqlite';
+
+  @ValidateIf((c: HubConfig) => c.HUB_STORE === 'eventstoredb')
+  @Matches(/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover):\/\//, {
+    message: 'ESDB_CONNECTION_STRING must be an esdb:// connection string when HUB_STORE=eventstoredb',
+  })
+  ESDB_CONNECTION_STRING?: string;
+
+  /** `feed`, `kafka`, or both (comma-separated). */
+  @Transform(list) @IsIn(['feed', 'kafka'], { each: true, message: 'HUB_DELIVERY must be feed, kafka, or feed,kafka' })
+  HUB_DELIVERY: Array<'feed' | 'kafka'> = ['feed'];
+
+  @ValidateIf((c: HubConfig) => c.HUB_DELIVERY.includes('kafka'))
+  @Transform(list)
+  @Matches(/^[A-Za-z0-9.-]+:\d+$/, { each: true, message: 'KAFKA_BROKERS must be host:port[,host:port] when HUB_DELIVERY includes kafka' })
+  KAFKA_BROKERS?: string[];
+
+  @Matches(/^[a-z0-9][a-z0-9._-]{0,48}$/, { message: 'KAFKA_TOPIC_PREFIX must be lower-case letters, digits, . _ -' })
+  KAFKA_TOPIC_PREFIX = 'onestop';
+
+  /** Run the publisher inside the hub process (the embedded default); off when it runs as its own app. */
+  @Transform(bool) @IsBoolean({ message: 'HUB_PUBLISHER must be true or false' })
+  HUB_PUBLISHER = true;
+
+  /** Start the HTTP server on loopback only unless told otherwise. */
+  @IsString()
+  HUB_HOST = '127.0.0.1';
+}
+
+/** A configuration value was bad; the message names it. */
+export class ConfigError extends Error {}
+
+/** Reads and validates the configuration from an environment; throws `ConfigError` listing each bad value. */
+export function loadConfig(env: NodeJS.ProcessEnv, defaults: Partial<HubConfig> = {}): HubConfig {
+  const known = Object.keys(new HubConfig());
+  const raw = Object.fromEntries(
+    [...known, 'HUB_ADMIN_ISSUER', 'HUB_ADMIN_JWKS', 'ESDB_CONNECTION_STRING', 'KAFKA_BROKERS']
+      .filter((k) => env[k] !== undefined && env[k] !== '')
+      .map((k) => [k, env[k]]),
+  );
+  const config = plainToInstance(HubConfig, { ...defaults, ...raw });
+  const errors = validateSync(config, { forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const lines = errors.flatMap((e) => Object.values(e.constraints ?? {}).slice(0, 1));
+    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+  }
+  if ((config.HUB_ADMIN_ISSUER === undefined) !== (config.HUB_ADMIN_JWKS === undefined)) {
+    throw new ConfigError('invalid configuration: HUB_ADMIN_ISSUER and HUB_ADMIN_JWKS must be set together');
+  }
+  return config;
+}

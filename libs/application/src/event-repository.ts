@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { Decider, EventMetadata, foldEvents, HubEvent } from '@onestop/domain';
+import { EventCodec } from '@onestop/crypto';
+import { EventStore, ExpectedRevision, RecordedEvent, StreamVersionConflictError } from '@onestop/event-store';
+
+/** A stored event opened for the domain: data decrypted, metadata typed. */
+export interface OpenedEvent<E extends HubEvent = HubEvent> {
+  id: string;
+  stream: string;
+  revision: number;
+  position: number;
+  type: E['type'];
+  data: E['data'];
+  metadata: EventMetadata;
+  recordedAt: string;
+  /** Some fields were sealed under a data key that was destroyed (the person was erased). */
+  erased: boolean;
+}
+
+/** What an append did. */
+export interface Appended {
+  stream: string;
+  /** The stream's revision after the append (-1 when nothing was appended to an empty stream). */
+  revision: number;
+  position?: number;
+  eventIds: string[];
+}
+
+/**
+ * Loads streams into decider state and appends new events with optimistic concurrency,
+ * sealing personal fields on the way in and opening them on the way out.
+ */
+export class EventRepository {
+  constructor(
+    readonly store: EventStore,
+    private readonly codec: EventCodec,
+  ) {}
+
+  open<E extends HubEvent>(recorded: RecordedEvent): OpenedEvent<E> {
+    const metadata = recorded.metadata as unknown as EventMetadata;
+    const { data, erased } = this.codec.open({ id: recorded.id, type: recorded.type, data: recorded.data, personId: metadata.personId });
+    return { ...recorded, type: recorded.type as E['type'], data: data as E['data'], metadata, erased };
+  }
+
+  async readStream<E extends HubEvent>(stream: string): Promise<OpenedEvent<E>[]> {
+    return (await this.store.readStream(stream)).map((e) => this.open<E>(e));
+  }
+
+  async load<C, E extends HubEvent, S, X>(stream: string, decider: Decider<C, E, S, X>) {
+    const events = await this.readStream<E>(stream);
+    const state = foldEvents(decider, events as unknown as E[]);
+    return { state, revision: events.length - 1, events };
+  }
+
+  async append(stream: string, events: readonly HubEvent[], metadata: EventMetadata, expectedRevision: ExpectedRevision): Promise<Appended> {
+    if (events.length === 0) {
+      const last = await this.store.readStream(stream, { direction: 'backwards', maxCount: 1 });
+      return { stream, revision: last[0]?.revision ?? -1, eventIds: [] };
+    }
+    const batch = events.map((e) => {
+      const id = randomUUID();
+      return { id, type: e.type, data: this.codec.seal({ id, type: e.type, data: e.data as unknown as Record<string, unknown>, personId: metadata.personId }), metadata: { ...metadata } as Record<string, unknown> };
+    });
+    const result = await this.store.append(stream, batch, { expectedRevision });
+    return { stream, revision: result.nextRevision, position: result.position, eventIds: batch.map((b) => b.id) };
+  }
+
+  /**
+   * Load, decide, append. With `expectedRevision` given by the caller a stale revision fails
+   * with a conflict; without it the command is decided again on the fresh state (a few times).
+   */
+  async execute<C, E extends HubEvent, S, X>(
+    stream: string,
+    decider: Decider<C, E, S, X>,
+    command: C,
+    context: X,
+    metadata: EventMetadata,
+    expectedRevision?: number,
+  ): Promise<Appended & { events: E[] }> {
+    for (let attempt = 0; ; attempt++) {
+      const { state, revision } = await this.load(stream, decider);
+      if (expectedRevision !== undefined && expectedRevision !== revision) {
+        throw new StreamVersionConflictError(stream, String(expectedRevision), revision);
+      }
+      const events = decider.decide(command, state, context);
+      try {
+        const appended = await this.append(stream, events, metadata, revision < 0 ? 'no_stream' : revision);
+        return { ...appended, events };
+      } catch (error) {
+        const retry = error instanceof StreamVersionConflictError && expectedRevision === undefined && attempt < 4;
+        if (!retry) throw error;
+      }
+    }
+  }
+}

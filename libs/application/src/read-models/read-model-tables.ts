@@ -1,0 +1,38 @@
+import type { Database } from 'better-sqlite3';
+
+/** Creates the read-model tables kept beside the events in the hub's SQLite file. */
+export function createReadModelTables(db: Database): void {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS rm_checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS rm_people (
+      person_id TEXT PRIMARY KEY,
+      name_index TEXT,
+      dob_index TEXT,
+      registered_by TEXT NOT NULL,
+      registered_at TEXT NOT NULL,
+      erased_at TEXT
+    );
+    CREATE INDEX IF NOT EXISTS rm_people_lookup ON rm_people (name_index, dob_index);
+    CREATE TABLE IF NOT EXISTS rm_referrals (
+      referral_id TEXT PRIMARY KEY,
+      person_id TEXT NOT NULL,
+      from_agency TEXT NOT NULL,
+      to_agency TEXT NOT NULL,
+      service TEXT NOT NULL,
+      urgency TEXT NOT NULL,
+      status TEXT NOT NULL,
+      created_at TEXT NOT NULL,
+      raised_at TEXT,
+      acknowledge_by TEXT,
+      acknowledged_at TEXT,
+      accepted_at TEXT,
+      started_at TEXT,
+      updated_at TEXT NOT NULL,
+      escalations INTEGER NOT NULL DEFAULT 0,
+      revision INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS rm_referrals_person ON rm_referrals (person_id);
+    CREATE INDEX IF NOT EXISTS rm_referrals_to ON rm_referrals (to_agency, status);
+    CREATE INDEX IF NOT EXISTS rm_referrals_from ON rm_referrals (from_agency, status);
+  `);
+}

@@ -1,0 +1,80 @@
+import { randomBytes, createCipheriv, createDecipheriv } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
+import { KeyDestroyedError } from './errors';
+import { KeyStore } from './key-store.port';
+
+/**
+ * Per-person data keys in the hub's SQLite file, each wrapped (AES-256-GCM) under a master
+ * key that lives outside the database. Destroying a key deletes its wrapped bytes and keeps a
+ * tombstone row saying when.
+ */
+export class SqliteKeyStore implements KeyStore {
+  private readonly cache = new Map<string, Buffer>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly masterKey: Buffer,
+  ) {
+    if (masterKey.length !== 32) throw new Error('the master key must be 32 bytes');
+    db.exec(`CREATE TABLE IF NOT EXISTS key_person_keys (
+      person_id TEXT PRIMARY KEY,
+      wrapped BLOB,
+      destroyed_at TEXT
+    )`);
+  }
+
+  keyFor(personId: string): Buffer {
+    const found = this.findKey(personId);
+    if (found) return found;
+    if (this.destroyedAt(personId)) throw new KeyDestroyedError();
+    const key = randomBytes(32);
+    this.db.prepare('INSERT OR IGNORE INTO key_person_keys (person_id, wrapped) VALUES (?, ?)').run(personId, this.wrap(key));
+    // Another process may have won the insert: read back whichever key is stored.
+    const stored = this.findKey(personId);
+    if (!stored) throw new KeyDestroyedError();
+    return stored;
+  }
+
+  findKey(personId: string): Buffer | undefined {
+    const cached = this.cache.get(personId);
+    if (cached) return cached;
+    const row = this.db.prepare('SELECT wrapped FROM key_person_keys WHERE person_id = ?').get(personId) as
+      | { wrapped: Buffer | null }
+      | undefined;
+    if (!row?.wrapped) return undefined;
+    const key = this.unwrap(row.wrapped);
+    this.cache.set(personId, key);
+    return key;
+  }
+
+  destroy(personId: string, at: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO key_person_keys (person_id, wrapped, destroyed_at) VALUES (?, NULL, ?)
+         ON CONFLICT(person_id) DO UPDATE SET wrapped = NULL, destroyed_at = excluded.destroyed_at`,
+      )
+      .run(personId, at);
+    this.cache.get(personId)?.fill(0);
+    this.cache.delete(personId);
+  }
+
+  destroyedAt(personId: string): string | undefined {
+    const row = this.db.prepare('SELECT destroyed_at FROM key_person_keys WHERE person_id = ?').get(personId) as
+      | { destroyed_at: string | null }
+      | undefined;
+    return row?.destroyed_at ?? undefined;
+  }
+
+  private wrap(key: Buffer): Buffer {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.masterKey, iv);
+    const body = Buffer.concat([cipher.update(key), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]);
+  }
+
+  private unwrap(wrapped: Buffer): Buffer {
+    const decipher = createDecipheriv('aes-256-gcm', this.masterKey, wrapped.subarray(0, 12));
+    decipher.setAuthTag(wrapped.subarray(12, 28));
+    return Buffer.concat([decipher.update(wrapped.subarray(28)), decipher.final()]);
+  }
+}

@@ -1,0 +1,34 @@
+import { Category, NEED_CATEGORIES } from './vocabulary';
+
+/**
+ * How one top-level field of an event's `data` is classified.
+ * - `category`: every field belongs to exactly one category; the sharing decision keeps or
+ *   strips it by that category.
+ * - `byKey`: the field is an object keyed by need category (`{ 'substance-use': {...} }`);
+ *   each entry belongs to the category named by its key.
+ * - `sensitive`: stored encrypted under the person's data key (erasable by crypto-shredding).
+ * - `subject`: the person's hub id; never delivered, replaced by the per-agency pseudonym.
+ */
+export type FieldRule =
+  | { kind: 'category'; category: Category; sensitive: boolean }
+  | { kind: 'byKey'; sensitive: true }
+  | { kind: 'subject' };
+
+export type EventSchema = Readonly<Record<string, FieldRule>>;
+
+export const field = (category: Category, sensitive = true): FieldRule => ({ kind: 'category', category, sensitive });
+export const plain = (category: Category): FieldRule => field(category, false);
+export const byNeedCategory: FieldRule = { kind: 'byKey', sensitive: true };
+export const subject: FieldRule = { kind: 'subject' };
+
+/** Whether `key` names a category that a by-key field may hold. */
+export const isNeedCategoryKey = (key: string): key is Category => (NEED_CATEGORIES as readonly string[]).includes(key);
+
+/** The category of one data field, or `undefined` when it is the subject id or unknown. */
+export function categoriesOfField(rule: FieldRule, value: unknown): Category[] {
+  if (rule.kind === 'category') return [rule.category];
+  if (rule.kind === 'byKey' && value && typeof value === 'object') {
+    return Object.keys(value).filter(isNeedCategoryKey);
+  }
+  return [];
+}

@@ -1,0 +1,61 @@
+import { Category, ConsentMethod } from '../vocabulary';
+import { ConsentScope, NeedEntry, PersonContact, PersonIdentifiers } from './person.events';
+
+export interface RegisterPerson {
+  type: 'RegisterPerson';
+  personId: string;
+  name: string;
+  dateOfBirth: string;
+  identifiers: PersonIdentifiers;
+  contact: PersonContact;
+}
+
+export interface CorrectPersonDetails {
+  type: 'CorrectPersonDetails';
+  name?: string;
+  dateOfBirth?: string;
+  identifiers?: PersonIdentifiers;
+  contact?: PersonContact;
+}
+
+export interface GiveConsent extends ConsentScope {
+  type: 'GiveConsent';
+  consentId: string;
+  method: ConsentMethod;
+  evidenceRef?: string;
+  validFrom: string;
+  validUntil?: string;
+}
+
+export interface WithdrawConsent {
+  type: 'WithdrawConsent';
+  consentId: string;
+  scope?: Partial<ConsentScope>;
+}
+
+export interface ExpireConsent {
+  type: 'ExpireConsent';
+  consentId: string;
+}
+
+export interface AssessNeeds {
+  type: 'AssessNeeds';
+  assessmentId: string;
+  needs: Partial<Record<Category, NeedEntry>>;
+}
+
+export interface RecordCheckIn {
+  type: 'RecordCheckIn';
+  checkInId: string;
+  changes: Partial<Record<Category, NeedEntry>>;
+  note?: string;
+}
+
+export type PersonCommand =
+  | RegisterPerson
+  | CorrectPersonDetails
+  | GiveConsent
+  | WithdrawConsent
+  | ExpireConsent
+  | AssessNeeds
+  | RecordCheckIn;

@@ -1,0 +1,127 @@
+import type { Database } from 'better-sqlite3';
+import { validateAppend, validateCount, validateStreamName } from '../append-request';
+import { StoreUnavailableError } from '../errors';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+} from '../event-store.port';
+import { openDatabase } from './open-database';
+import { appendBatch } from './sqlite-append';
+import { SqliteQueries } from './sqlite-queries';
+import { SqliteSubscription } from './sqlite-subscription';
+
+export interface SqliteEventStoreOptions {
+  /** The clock that stamps `recordedAt`; defaults to the system clock. */
+  now?: () => Date;
+  /** How often a caught-up subscription looks for events appended by other connections. Default 100 ms. */
+  pollIntervalMs?: number;
+  /** Events read per query while a subscription catches up. Default 500. */
+  pageSize?: number;
+}
+
+/**
+ * The embedded event store: the `es_events` table in the hub's SQLite file. It shares the
+ * connection it is given with the rest of the hub and does not close it; only a store made by
+ * `SqliteEventStore.open` owns (and closes) its connection. Durability comes from the
+ * connection's settings (see `openDatabase`).
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly queries: SqliteQueries;
+  private readonly now: () => Date;
+  private readonly pollIntervalMs: number;
+  private readonly pageSize: number;
+  private readonly subscriptions = new Set<SqliteSubscription>();
+  private ownsDatabase = false;
+  private closed = false;
+
+  constructor(db: Database, options: SqliteEventStoreOptions = {}) {
+    this.queries = new SqliteQueries(db);
+    this.now = options.now ?? (() => new Date());
+    this.pollIntervalMs = options.pollIntervalMs ?? 100;
+    this.pageSize = options.pageSize ?? 500;
+  }
+
+  /** Opens `file` with `openDatabase` and returns a store that closes it on `close()`. */
+  static open(file: string, options?: SqliteEventStoreOptions): SqliteEventStore {
+    const db = openDatabase(file);
+    try {
+      const store = new SqliteEventStore(db, options);
+      store.ownsDatabase = true;
+      return store;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  async append(stream: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    const expected = options.expectedRevision ?? 'any';
+    const batch = validateAppend(stream, events, expected);
+    this.assertOpen();
+    const { result, written } = appendBatch(this.queries, stream, batch, expected, this.now().toISOString());
+    if (written) this.subscriptions.forEach((subscription) => subscription.notify());
+    return result;
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    validateStreamName(stream);
+    validateCount('fromRevision', options.fromRevision);
+    validateCount('maxCount', options.maxCount);
+    return this.read(() =>
+      options.direction === 'backwards'
+        ? this.queries.readStreamBackwards(stream, options.fromRevision, options.maxCount)
+        : this.queries.readStreamForwards(stream, options.fromRevision ?? 0, options.maxCount),
+    );
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    validateCount('after', options.after);
+    validateCount('maxCount', options.maxCount);
+    return this.read(() =>
+      options.direction === 'backwards'
+        ? this.queries.readAllBackwards(options.after, options.maxCount)
+        : this.queries.readAllForwards(options.after ?? 0, options.maxCount),
+    );
+  }
+
+  subscribeToAll(options: SubscribeOptions): Subscription {
+    validateCount('fromPosition', options.fromPosition);
+    this.assertOpen();
+    const subscription = new SqliteSubscription(options, {
+      pageSize: this.pageSize,
+      pollIntervalMs: this.pollIntervalMs,
+      readAfter: (position, limit) => this.read(() => this.queries.readAllForwards(position, limit)),
+      onEnd: (ended) => this.subscriptions.delete(ended),
+    });
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    if (this.ownsDatabase) this.queries.db.close();
+  }
+
+  private read<T>(query: () => T): T {
+    this.assertOpen();
+    try {
+      return query();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new StoreUnavailableError(`SQLite read failed: ${message}`, error);
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreUnavailableError('the event store is closed');
+  }
+}

@@ -1,0 +1,96 @@
+import {
+  Category,
+  categoriesOfField,
+  consentCovers,
+  isSubjectEventType,
+  SUBJECT_EVENT_SCHEMAS,
+} from '@onestop/domain';
+import { agreementsInForce } from './agreements-in-force';
+import { Decision, DecisionInput, Ground, Refusal } from './policy.types';
+
+/** Grant recipients name an agency id or `kind:<kind>`. */
+const grantNames = (recipient: string, agency: DecisionInput['agency']): boolean =>
+  recipient === agency.agencyId || recipient === `kind:${agency.kind}`;
+
+/**
+ * Finds the ground permitting one category, or the reason none does. Agreements are searched
+ * in id order and grants in published order; the first grant whose conditions hold wins.
+ */
+export function groundFor(input: DecisionInput, category: Category): Ground | Refusal {
+  const { agency, purpose, at } = input;
+  let reason = 'no agreement in force grants this category for this purpose';
+  for (const agreement of agreementsInForce(input.agreements, at)) {
+    for (const [index, grant] of agreement.grants.entries()) {
+      if (!grantNames(grant.recipient, agency)) continue;
+      if (!grant.categories.includes(category) || !grant.purposes.includes(purpose)) continue;
+      const ground = { kind: 'grant' as const, agreementId: agreement.agreementId, version: agreement.version, grant: index + 1, basis: grant.basis };
+      if (grant.basis !== 'consent' && !grant.consentRequired) return ground;
+      const consent = [...input.consents.values()]
+        .filter((c) => consentCovers(c, agency, category, purpose, at))
+        .sort((a, b) => (a.consentId < b.consentId ? -1 : 1))[0];
+      if (consent) return { ...ground, consentId: consent.consentId };
+      reason = `agreement ${agreement.agreementId} v${agreement.version} grant ${index + 1} needs consent, and none in force covers it`;
+    }
+  }
+  return { category, reason };
+}
+
+const isRefusal = (x: Ground | Refusal): x is Refusal => 'reason' in x;
+
+/**
+ * The sharing decision: may this agency receive this event for this purpose at this time, and
+ * which fields. Deny by default: a field is kept only when its category has a ground; an event
+ * with nothing left is denied. Events addressed to named agencies go to no one else. An agency
+ * always receives what its own users recorded (it is that record's controller).
+ */
+export function decide(input: DecisionInput): Decision {
+  const { event, agency, purpose } = input;
+  if (!isSubjectEventType(event.type)) {
+    return { permit: false, purpose, reasons: [`${event.type} is not disclosed to agencies`], refused: [] };
+  }
+  const addressed = event.metadata.addressedTo;
+  if (addressed && !addressed.includes(agency.agencyId)) {
+    return { permit: false, purpose, reasons: ['the event is addressed to other agencies'], refused: [] };
+  }
+  const own = event.metadata.recordedBy === agency.agencyId;
+  const schema = SUBJECT_EVENT_SCHEMAS[event.type];
+  const grounds: Partial<Record<Category, Ground>> = {};
+  const refused: Refusal[] = [];
+  const judge = (category: Category): boolean => {
+    if (grounds[category]) return true;
+    if (refused.some((r) => r.category === category)) return false;
+    const found: Ground | Refusal = own ? { kind: 'own-record' } : groundFor(input, category);
+    if (isRefusal(found)) refused.push(found);
+    else grounds[category] = found;
+    return !isRefusal(found);
+  };
+
+  const data: Record<string, unknown> = {};
+  const weight = new Map<Ground, number>();
+  for (const [name, value] of Object.entries(event.data)) {
+    const rule = schema[name];
+    if (!rule || rule.kind === 'subject' || value === undefined) continue;
+    if (rule.kind === 'byKey') {
+      const kept = Object.fromEntries(Object.entries(value as object).filter(([key]) => categoriesOfField(rule, { [key]: 1 }).some(judge)));
+      if (Object.keys(kept).length > 0) data[name] = kept;
+      for (const key of Object.keys(kept)) bump(weight, grounds[key as Category]);
+      continue;
+    }
+    if (judge(rule.category)) {
+      data[name] = value;
+      bump(weight, grounds[rule.category]);
+    }
+  }
+  const fields = Object.keys(data);
+  if (fields.length === 0) {
+    const reasons = refused.length ? refused.map((r) => `${r.category}: ${r.reason}`) : ['the event has no disclosable fields'];
+    return { permit: false, purpose, reasons, refused };
+  }
+  if (grounds.identity && typeof event.data.personId === 'string') data.personId = event.data.personId;
+  const primary = [...weight.entries()].sort((a, b) => b[1] - a[1])[0][0];
+  return { permit: true, purpose, data, fields, grounds, primary, refused };
+}
+
+function bump(weight: Map<Ground, number>, ground: Ground | undefined): void {
+  if (ground) weight.set(ground, (weight.get(ground) ?? 0) + 1);
+}

@@ -1,0 +1,4 @@
+module.exports = async () => {
+  const { releaseKafka } = require('./kafka-broker');
+  await releaseKafka();
+};
