@@ -41,7 +41,8 @@ const isRefusal = (x: Ground | Refusal): x is Refusal => 'reason' in x;
  * The sharing decision: may this agency receive this event for this purpose at this time, and
  * which fields. Deny by default: a field is kept only when its category has a ground; an event
  * with nothing left is denied. Events addressed to named agencies go to no one else. An agency
- * always receives what its own users recorded (it is that record's controller).
+ * always receives what its own users recorded (it is that record's controller). The person's
+ * hub id goes only to an agency permitted their identity; the others see a pseudonym.
  */
 export function decide(input: DecisionInput): Decision {
   const { event, agency, purpose } = input;
@@ -66,9 +67,9 @@ export function decide(input: DecisionInput): Decision {
   };
 
   const data: Record<string, unknown> = {};
-  const weight = new Map<Ground, number>();
+  const weight = new Map<string, { ground: Ground; fields: number }>();
   for (const [name, value] of Object.entries(event.data)) {
-    const rule = schema[name];
+    const rule = Object.hasOwn(schema, name) ? schema[name] : undefined;
     if (!rule || rule.kind === 'subject' || value === undefined) continue;
     if (rule.kind === 'byKey') {
       const kept = Object.fromEntries(Object.entries(value as object).filter(([key]) => categoriesOfField(rule, { [key]: 1 }).some(judge)));
@@ -86,11 +87,15 @@ export function decide(input: DecisionInput): Decision {
     const reasons = refused.length ? refused.map((r) => `${r.category}: ${r.reason}`) : ['the event has no disclosable fields'];
     return { permit: false, purpose, reasons, refused };
   }
-  if (grounds.identity && typeof event.data.personId === 'string') data.personId = event.data.personId;
-  const primary = [...weight.entries()].sort((a, b) => b[1] - a[1])[0][0];
+  if (typeof event.data.personId === 'string' && judge('identity')) data.personId = event.data.personId;
+  const primary = [...weight.values()].sort((a, b) => b.fields - a.fields)[0].ground;
   return { permit: true, purpose, data, fields, grounds, primary, refused };
 }
 
-function bump(weight: Map<Ground, number>, ground: Ground | undefined): void {
-  if (ground) weight.set(ground, (weight.get(ground) ?? 0) + 1);
+/** Counts a field for its ground; two categories permitted by the same grant share one count. */
+function bump(weight: Map<string, { ground: Ground; fields: number }>, ground: Ground | undefined): void {
+  if (!ground) return;
+  const counted = weight.get(JSON.stringify(ground));
+  if (counted) counted.fields += 1;
+  else weight.set(JSON.stringify(ground), { ground, fields: 1 });
 }

@@ -36,9 +36,9 @@ const spec = DeciderSpecification.for(personDecider);
 describe('person decider', () => {
   describe('registration and details', () => {
     it('registers a person once', () => {
-      const { type: _t, ...data } = registered;
-      spec.given([]).when({ type: 'RegisterPerson', ...data.data }, context()).then([registered]);
-      spec.given([registered]).when({ type: 'RegisterPerson', ...data.data }, context()).thenThrows('person.already-registered');
+      const register: PersonCommand = { type: 'RegisterPerson', ...registered.data };
+      spec.given([]).when(register, context()).then([registered]);
+      spec.given([registered]).when(register, context()).thenThrows('person.already-registered');
     });
 
     it.each<PersonCommand>([
@@ -60,7 +60,10 @@ describe('person decider', () => {
     });
 
     it('refuses a correction that corrects nothing', () => {
-      spec.given([registered]).when({ type: 'CorrectPersonDetails' }, context()).thenFailsValidation({ body: 'name at least one field to correct' });
+      spec
+        .given([registered])
+        .when({ type: 'CorrectPersonDetails' }, context())
+        .thenFailsValidation({ body: 'name at least one field to correct' });
     });
   });
 
@@ -121,7 +124,10 @@ describe('person decider', () => {
       const purposes = withdrawn(NOW, { purposes: ['referral'] });
       spec.given([registered, given, purposes]).when({ type: 'WithdrawConsent', consentId: 'c-1' }, context()).then([withdrawn()]);
       const emptied = withdrawn(NOW, { purposes: ['referral', 'direct-support'] });
-      spec.given([registered, given, emptied]).when({ type: 'WithdrawConsent', consentId: 'c-1' }, context()).thenThrows('consent.already-withdrawn');
+      spec
+        .given([registered, given, emptied])
+        .when({ type: 'WithdrawConsent', consentId: 'c-1' }, context())
+        .thenThrows('consent.already-withdrawn');
     });
 
     it('refuses a partial withdrawal of what the consent does not cover, rather than change nothing', () => {
@@ -143,8 +149,9 @@ describe('person decider', () => {
     });
 
     it('refuses to withdraw an unknown or expired consent', () => {
-      spec.given([registered]).when({ type: 'WithdrawConsent', consentId: 'c-9' }, context()).thenThrows('consent.not-found');
-      spec.given([registered, given, expired]).when({ type: 'WithdrawConsent', consentId: 'c-1' }, context()).thenThrows('consent.already-expired');
+      const withdraw = (consentId: string): PersonCommand => ({ type: 'WithdrawConsent', consentId });
+      spec.given([registered, given]).when(withdraw('c-9'), context()).thenThrows('consent.not-found');
+      spec.given([registered, given, expired]).when(withdraw('c-1'), context()).thenThrows('consent.already-expired');
     });
   });
 
@@ -191,8 +198,14 @@ describe('person decider', () => {
     });
 
     it('refuses an empty assessment or check-in', () => {
-      spec.given([registered]).when({ type: 'AssessNeeds', assessmentId: 'a-1', needs: {} }, context()).thenFailsValidation({ needs: 'name at least one category' });
-      spec.given([registered]).when({ type: 'RecordCheckIn', checkInId: 'k-1', changes: {} }, context()).thenFailsValidation({ changes: 'name at least one category' });
+      spec
+        .given([registered])
+        .when({ type: 'AssessNeeds', assessmentId: 'a-1', needs: {} }, context())
+        .thenFailsValidation({ needs: 'name at least one category' });
+      spec
+        .given([registered])
+        .when({ type: 'RecordCheckIn', checkInId: 'k-1', changes: {} }, context())
+        .thenFailsValidation({ changes: 'name at least one category' });
     });
 
     it('refuses entries keyed by a category that is not a need', () => {

@@ -31,7 +31,8 @@ export interface EventInsert {
   recordedAt: string;
 }
 
-const SCHEMA = `
+/** The event table, created if missing. Exported so that benchmarks compare against the same shape. */
+export const EVENTS_SCHEMA = `
   CREATE TABLE IF NOT EXISTS es_events (
     position    INTEGER PRIMARY KEY AUTOINCREMENT,
     id          TEXT    NOT NULL UNIQUE,
@@ -64,7 +65,7 @@ export class SqliteQueries {
   private readonly allBackwards: Statement<[number, number], EventRow>;
 
   constructor(readonly db: Database) {
-    db.exec(SCHEMA);
+    db.exec(EVENTS_SCHEMA);
     this.insertEvent = db.prepare(
       'INSERT INTO es_events (id, stream, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );

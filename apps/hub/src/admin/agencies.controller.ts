@@ -1,0 +1,50 @@
+import { Body, Controller, Get, Inject, Param, Put, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { HubRuntime } from '@onestop/application';
+import type { Principal } from '@onestop/auth';
+import { AgencyProfile, ValidationError } from '@onestop/domain';
+import { Caller, Roles } from '../auth/auth.decorators';
+import { PutAgencyDto } from '../dto/agency.dto';
+import { slugParam } from '../http/params';
+import { HUB_RUNTIME } from '../runtime/runtime.tokens';
+import { RegisterAgencyCommand } from './admin-commands';
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('v1/agencies')
+export class AgenciesController {
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(HUB_RUNTIME) private readonly runtime: HubRuntime,
+  ) {}
+
+  @Put(':agencyId')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Register an agency or replace its registration (keys, delivery, services)' })
+  async put(@Caller() caller: Principal, @Param('agencyId', slugParam('agencyId')) agencyId: string, @Body() body: PutAgencyDto, @Res({ passthrough: true }) res: Response) {
+    if ((body.jwks === undefined) === (body.jwksUri === undefined)) throw new ValidationError({ jwks: 'give exactly one of jwks or jwksUri' });
+    const privateKey = body.jwks?.keys.findIndex((k) => ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'].some((p) => p in k));
+    if (privateKey !== undefined && privateKey >= 0) throw new ValidationError({ [`jwks.keys[${privateKey}]`]: 'must be a public key (no private or symmetric parts)' });
+    const profile: AgencyProfile = {
+      agencyId,
+      name: body.name,
+      kind: body.kind,
+      issuer: body.issuer,
+      ...(body.jwks ? { jwks: { keys: body.jwks.keys } } : { jwksUri: body.jwksUri }),
+      delivery: { feed: body.delivery?.feed ?? true, kafka: body.delivery?.kafka ?? false },
+      services: (body.services ?? []).map((s) => ({ id: s.id, name: s.name })),
+    };
+    const result = await this.commands.execute(new RegisterAgencyCommand(caller, profile));
+    res.status(result.created ? 201 : 200).setHeader('ETag', `"${result.revision}"`);
+    return { agencyId, revision: result.revision };
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'The registered agencies with their public keys and delivery' })
+  async list() {
+    await this.runtime.directory.catchUp();
+    return { agencies: this.runtime.directory.allAgencies() };
+  }
+}

@@ -1,0 +1,60 @@
+import { INestApplication, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { existsSync, readFileSync } from 'node:fs';
+import { HubRuntime } from '@onestop/application';
+import { TokenVerifier, TrustedIssuer } from '@onestop/auth';
+import { PartnershipIssuers, PARTNERSHIP_ADMIN } from './auth/partnership-issuers';
+import { HubConfig } from './config/hub-config';
+import { hubValidationPipe } from './http/validation.pipe';
+import { HubModule } from './hub.module';
+
+/** Reads `HUB_ADMIN_JWKS`: a JWKS as JSON, or the path of a file holding one. */
+export function parseAdminJwks(value: string): TrustedIssuer['jwks'] {
+  const text = value.trim().startsWith('{') ? value : existsSync(value) ? readFileSync(value, 'utf8') : undefined;
+  if (text === undefined) throw new Error('HUB_ADMIN_JWKS is neither JSON nor a readable file');
+  const jwks = JSON.parse(text) as { keys?: unknown };
+  if (!Array.isArray(jwks.keys) || jwks.keys.length === 0) throw new Error('HUB_ADMIN_JWKS must be a JWKS with at least one key');
+  return jwks as TrustedIssuer['jwks'];
+}
+
+/** The bootstrap administrator from the configuration (or the demo's dev key). */
+export function adminIssuerOf(config: HubConfig, demoAdmin?: TrustedIssuer): TrustedIssuer | undefined {
+  if (config.HUB_ADMIN_ISSUER && config.HUB_ADMIN_JWKS) {
+    return { issuer: config.HUB_ADMIN_ISSUER, agencyId: PARTNERSHIP_ADMIN, jwks: parseAdminJwks(config.HUB_ADMIN_JWKS), allowedRoles: ['admin'] };
+  }
+  return demoAdmin;
+}
+
+export interface HttpAppOptions {
+  runtime: HubRuntime;
+  config: HubConfig;
+  admin?: TrustedIssuer;
+  logger?: LogLevel[] | false;
+}
+
+/** Builds the Nest HTTP application around an open runtime (used by `main` and the tests). */
+export async function createHttpApp(options: HttpAppOptions): Promise<INestApplication> {
+  const verifier = new TokenVerifier({ audience: options.config.HUB_AUDIENCE, issuers: new PartnershipIssuers(options.runtime.directory, options.admin), clockToleranceSeconds: 30 });
+  const app = await NestFactory.create<NestExpressApplication>(HubModule.register({ runtime: options.runtime, verifier }), {
+    logger: options.logger ?? ['error', 'warn'],
+    bodyParser: false,
+  });
+  app.useBodyParser('json', { limit: '256kb', strict: true });
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.useGlobalPipes(hubValidationPipe());
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Onestop hub')
+      .setDescription('Lawful, consent-aware data sharing between the agencies of a community-safety partnership.')
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  return app;
+}

@@ -1,0 +1,59 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsEmail, IsIn, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { NEED_LEVELS, NeedLevel } from '@onestop/domain';
+import { ExpectedRevisionDto, ISO_DATE } from './common.dto';
+
+export class IdentifiersDto {
+  @ApiPropertyOptional({ example: '9434765919' }) @IsOptional() @Matches(/^\d{10}$/, { message: 'nhsNumber must be 10 digits' }) nhsNumber?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 40) policeRef?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 40) councilRef?: string;
+}
+
+export class ContactDto {
+  @ApiPropertyOptional() @IsOptional() @Matches(/^[+0-9 ()-]{6,20}$/, { message: 'phone must be a phone number' }) phone?: string;
+  @ApiPropertyOptional() @IsOptional() @IsEmail() email?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 300) address?: string;
+}
+
+/** `POST /v1/people`: registers a person. */
+export class RegisterPersonDto {
+  @ApiProperty({ example: 'Alex Jones' }) @IsString() @Length(1, 200) name!: string;
+  @ApiProperty({ example: '1990-04-12' }) @Matches(ISO_DATE, { message: 'dateOfBirth must be a date YYYY-MM-DD' }) dateOfBirth!: string;
+  @ApiPropertyOptional({ type: IdentifiersDto }) @IsOptional() @ValidateNested() @Type(() => IdentifiersDto) identifiers?: IdentifiersDto;
+  @ApiPropertyOptional({ type: ContactDto }) @IsOptional() @ValidateNested() @Type(() => ContactDto) contact?: ContactDto;
+}
+
+export class NeedEntryDto {
+  @ApiProperty({ enum: NEED_LEVELS }) @IsIn(NEED_LEVELS) level!: NeedLevel;
+  @ApiProperty({ example: 'Sleeping rough near the bus station' }) @IsString() @Length(1, 500) summary!: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 4000) details?: string;
+}
+
+/** Needs keyed by category; each entry belongs to that category. */
+export class NeedsDto {
+  @ApiPropertyOptional({ type: NeedEntryDto }) @IsOptional() @ValidateNested() @Type(() => NeedEntryDto) accommodation?: NeedEntryDto;
+  @ApiPropertyOptional({ type: NeedEntryDto }) @IsOptional() @ValidateNested() @Type(() => NeedEntryDto) 'substance-use'?: NeedEntryDto;
+  @ApiPropertyOptional({ type: NeedEntryDto }) @IsOptional() @ValidateNested() @Type(() => NeedEntryDto) 'mental-health'?: NeedEntryDto;
+  @ApiPropertyOptional({ type: NeedEntryDto }) @IsOptional() @ValidateNested() @Type(() => NeedEntryDto) 'physical-health'?: NeedEntryDto;
+  @ApiPropertyOptional({ type: NeedEntryDto }) @IsOptional() @ValidateNested() @Type(() => NeedEntryDto) finances?: NeedEntryDto;
+  @ApiPropertyOptional({ type: NeedEntryDto }) @IsOptional() @ValidateNested() @Type(() => NeedEntryDto) offending?: NeedEntryDto;
+  @ApiPropertyOptional({ type: NeedEntryDto }) @IsOptional() @ValidateNested() @Type(() => NeedEntryDto) safeguarding?: NeedEntryDto;
+}
+
+/** `POST /v1/people/{personId}/assessments`: records a needs assessment. */
+export class AssessmentDto extends ExpectedRevisionDto {
+  @ApiProperty({ type: NeedsDto }) @ValidateNested() @Type(() => NeedsDto) needs!: NeedsDto;
+}
+
+/** `POST /v1/people/{personId}/check-ins`: records a weekly check-in. */
+export class CheckInDto extends ExpectedRevisionDto {
+  @ApiProperty({ type: NeedsDto }) @ValidateNested() @Type(() => NeedsDto) changes!: NeedsDto;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 4000) note?: string;
+}
+
+/** `GET /v1/people?name=&dob=`: exact match on name and date of birth. */
+export class PeopleQueryDto {
+  @ApiProperty() @IsString() @Length(1, 200) name!: string;
+  @ApiPropertyOptional({ example: '1990-04-12' }) @IsOptional() @Matches(ISO_DATE, { message: 'dob must be a date YYYY-MM-DD' }) dob?: string;
+}

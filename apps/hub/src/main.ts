@@ -1,0 +1,53 @@
+import 'reflect-metadata';
+import { HubRuntime } from '@onestop/application';
+import { devIssuer, loadOrCreateDevKeys, TrustedIssuer } from '@onestop/auth';
+import { adminIssuerOf, createHttpApp } from './bootstrap';
+import { PARTNERSHIP_ADMIN } from './auth/partnership-issuers';
+import { ConfigError, HubConfig, loadConfig } from './config/hub-config';
+import { DEMO_KEY_IDS, seedDemo } from './demo/seed-demo';
+
+async function demoAdmin(config: HubConfig, runtime: HubRuntime): Promise<TrustedIssuer> {
+  const keys = await loadOrCreateDevKeys(config.HUB_DATA_DIR, DEMO_KEY_IDS);
+  const seeded = await seedDemo(runtime, keys);
+  if (seeded) console.log('Loaded the demo partnership: 8 agencies, 1 agreement, 3 people, 1 referral.');
+  const admin = keys.get('partnership-admin');
+  if (!admin) throw new Error('no dev key for the partnership administrator');
+  return { issuer: devIssuer('partnership-admin'), agencyId: PARTNERSHIP_ADMIN, jwks: admin.publicJwks, allowedRoles: ['admin'] };
+}
+
+async function main(): Promise<void> {
+  let config: HubConfig;
+  try {
+    config = loadConfig(process.env, { HUB_DEMO: true });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const runtime = await HubRuntime.open({ dataDir: config.HUB_DATA_DIR, store: config.HUB_STORE, esdbConnectionString: config.ESDB_CONNECTION_STRING });
+  const demo = config.HUB_DEMO ? await demoAdmin(config, runtime) : undefined;
+  const admin = adminIssuerOf(config, demo);
+  if (!admin) console.warn('No administrator is configured (HUB_ADMIN_ISSUER/HUB_ADMIN_JWKS): admin calls will be refused.');
+  const app = await createHttpApp({ runtime, config, admin });
+  await app.listen(config.PORT, config.HUB_HOST);
+  const url = `http://${config.HUB_HOST}:${config.PORT}`;
+  console.log(`Onestop hub listening on ${url}  (API docs: ${url}/docs, health: ${url}/health)`);
+  if (config.HUB_DEMO) {
+    console.log('Demo tokens:  npm run token -- --agency sms --role caseworker');
+    console.log('              npm run token -- --agency partnership --role admin');
+  }
+  const stop = async () => {
+    await app.close();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(`The hub could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,83 @@
+import { Body, Controller, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import type { Response } from 'express';
+import { HubRuntime, PersonReader, summarise } from '@onestop/application';
+import type { Principal } from '@onestop/auth';
+import { NotFoundError } from '@onestop/domain';
+import { Caller, Roles } from '../auth/auth.decorators';
+import { PeopleQueryDto, RegisterPersonDto } from '../dto/person.dto';
+import { uuidParam } from '../http/params';
+import { viewerOf } from '../http/viewer';
+import { HUB_RUNTIME } from '../runtime/runtime.tokens';
+import { ExecutePersonCommand, PersonCommandResult } from './person-command';
+import { PERSON_READER } from './person-reader.provider';
+
+@ApiTags('people')
+@ApiBearerAuth()
+@Controller('v1/people')
+export class PeopleController {
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(HUB_RUNTIME) private readonly runtime: HubRuntime,
+    @Inject(PERSON_READER) private readonly reader: PersonReader,
+  ) {}
+
+  @Post()
+  @Roles('caseworker')
+  @ApiOperation({ summary: 'Register a person' })
+  async register(@Caller() caller: Principal, @Body() body: RegisterPersonDto, @Res({ passthrough: true }) res: Response) {
+    viewerOf(caller, this.runtime.directory);
+    const personId = randomUUID();
+    const command = { type: 'RegisterPerson' as const, personId, name: body.name, dateOfBirth: body.dateOfBirth, identifiers: { ...body.identifiers }, contact: { ...body.contact } };
+    const result: PersonCommandResult = await this.commands.execute(new ExecutePersonCommand(caller, personId, command));
+    res.setHeader('ETag', `"${result.revision}"`).setHeader('Location', `/v1/people/${personId}`);
+    return { personId, revision: result.revision, pseudonym: this.reader.pseudonym(caller.agencyId, personId) };
+  }
+
+  @Get()
+  @Roles('caseworker', 'dpo')
+  @ApiOperation({ summary: 'Find people by exact name (and date of birth) among those the caller\'s agency may identify' })
+  async search(@Caller() caller: Principal, @Query() query: PeopleQueryDto) {
+    const viewer = viewerOf(caller, this.runtime.directory);
+    await this.runtime.projector.catchUp();
+    const idx = this.runtime.blindIndex;
+    const sql = query.dob
+      ? 'SELECT person_id FROM rm_people WHERE name_index = ? AND dob_index = ? AND erased_at IS NULL'
+      : 'SELECT person_id FROM rm_people WHERE name_index = ? AND erased_at IS NULL';
+    const args = query.dob ? [idx.name(query.name), idx.dateOfBirth(query.dob)] : [idx.name(query.name)];
+    const ids = this.runtime.db.prepare(sql).pluck().all(...args) as string[];
+    const now = this.runtime.nowIso();
+    const people = [];
+    for (const id of ids.slice(0, 50)) {
+      const history = await this.reader.visibleHistory(id, viewer, now).catch(() => []);
+      const summary = summarise(this.reader.pseudonym(viewer.agency.agencyId, id), history, -1);
+      if (summary.identity?.name) people.push({ personId: id, pseudonym: summary.pseudonym, name: summary.identity.name, dateOfBirth: summary.identity.dateOfBirth });
+    }
+    return { people };
+  }
+
+  @Get(':personId')
+  @Roles('caseworker', 'dpo')
+  @ApiOperation({ summary: 'The person\'s current summary, as the caller\'s agency may see it' })
+  async get(@Caller() caller: Principal, @Param('personId', uuidParam('personId')) personId: string, @Res({ passthrough: true }) res: Response) {
+    const viewer = viewerOf(caller, this.runtime.directory);
+    const events = await this.reader.events(personId);
+    const history = await this.reader.visibleHistory(personId, viewer, this.runtime.nowIso());
+    if (history.length === 0) throw new NotFoundError('person', personId);
+    const revision = events.filter((e) => e.stream === `person-${personId}`).length - 1;
+    res.setHeader('ETag', `"${revision}"`);
+    return summarise(this.reader.pseudonym(viewer.agency.agencyId, personId), history, revision);
+  }
+
+  @Get(':personId/history')
+  @Roles('caseworker', 'dpo')
+  @ApiOperation({ summary: 'The person\'s timeline, filtered for the caller\'s agency and purpose' })
+  async history(@Caller() caller: Principal, @Param('personId', uuidParam('personId')) personId: string) {
+    const viewer = viewerOf(caller, this.runtime.directory);
+    const events = await this.reader.visibleHistory(personId, viewer, this.runtime.nowIso());
+    if (events.length === 0) throw new NotFoundError('person', personId);
+    return { pseudonym: this.reader.pseudonym(viewer.agency.agencyId, personId), purpose: viewer.purpose, events };
+  }
+}

@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import { EventCodec, loadOrCreateHubSecrets, Pseudonymizer, SqliteKeyStore } from '@onestop/crypto';
+import { createEventStore, EventStore, openDatabase } from '@onestop/event-store';
+import { EventRepository } from '../event-repository';
+import { PartnershipDirectory } from '../partnership-directory';
+import { BlindIndex } from '../read-models/blind-index';
+import { ReadModelProjector } from '../read-models/read-model-projector';
+
+/** Where the hub keeps its data and which event store it uses. */
+export interface RuntimeOptions {
+  dataDir: string;
+  store: 'sqlite' | 'eventstoredb';
+  esdbConnectionString?: string;
+  /** The hub's clock; tests inject one. */
+  now?: () => Date;
+}
+
+/** The clock every command and read uses. */
+export interface Clock {
+  now(): Date;
+}
+
+/**
+ * The parts of the hub shared by the API and the publisher, assembled once per process: the
+ * SQLite file (events in the embedded default, keys, read models, feeds, audit), the event
+ * store, the codec that seals personal data, and the partnership directory.
+ */
+export class HubRuntime {
+  private constructor(
+    readonly db: Database,
+    readonly store: EventStore,
+    readonly keys: SqliteKeyStore,
+    readonly repository: EventRepository,
+    readonly directory: PartnershipDirectory,
+    readonly projector: ReadModelProjector,
+    readonly pseudonymizer: Pseudonymizer,
+    readonly blindIndex: BlindIndex,
+    readonly clock: Clock,
+    readonly dataDir: string,
+  ) {}
+
+  static async open(options: RuntimeOptions): Promise<HubRuntime> {
+    const db = openDatabase(join(options.dataDir, 'hub.db'));
+    const secrets = loadOrCreateHubSecrets(options.dataDir);
+    const store =
+      options.store === 'eventstoredb'
+        ? createEventStore({ store: 'eventstoredb', connectionString: options.esdbConnectionString ?? '' })
+        : createEventStore({ store: 'sqlite', database: db });
+    const keys = new SqliteKeyStore(db, secrets.masterKey);
+    const repository = new EventRepository(store, new EventCodec(keys));
+    const blindIndex = new BlindIndex(secrets.pseudonymSecret);
+    const projector = new ReadModelProjector(db, repository, blindIndex);
+    const directory = new PartnershipDirectory(store);
+    const clock: Clock = { now: options.now ?? (() => new Date()) };
+    const runtime = new HubRuntime(db, store, keys, repository, directory, projector, new Pseudonymizer(secrets.pseudonymSecret), blindIndex, clock, options.dataDir);
+    await directory.catchUp();
+    await projector.catchUp();
+    return runtime;
+  }
+
+  nowIso(): string {
+    return this.clock.now().toISOString();
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,2 @@
+export * from './event-store-contract';
+export type { EventStoreContractFactory, EventStoreContractSubject } from './contract/fixtures';

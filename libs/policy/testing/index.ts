@@ -1,0 +1,3 @@
+export * from './reference-evaluator';
+export * from './arbitraries';
+export * from './fixtures';
