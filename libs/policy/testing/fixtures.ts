@@ -6,8 +6,11 @@ import {
   ConsentScope,
   Grant,
   LawfulBasis,
+  NeedsAssessedV1,
   PersonEvent,
+  PersonRegisteredV1,
   Purpose,
+  ReferralRaisedV1,
   SubjectEvent,
 } from '@onestop/domain';
 import type { AgencyFacts, DecidableEvent, DecisionInput } from '../src/policy.types';
@@ -84,7 +87,7 @@ export function stored(
   };
 }
 
-export const personRegistered: SubjectEvent = {
+export const personRegistered: PersonRegisteredV1 = {
   type: 'PersonRegistered.v1',
   data: {
     personId: PERSON_ID,
@@ -95,7 +98,7 @@ export const personRegistered: SubjectEvent = {
   },
 };
 
-export const needsAssessed: SubjectEvent = {
+export const needsAssessed: NeedsAssessedV1 = {
   type: 'NeedsAssessed.v1',
   data: {
     personId: PERSON_ID,
@@ -108,7 +111,7 @@ export const needsAssessed: SubjectEvent = {
   },
 };
 
-export const referralRaised: SubjectEvent = {
+export const referralRaised: ReferralRaisedV1 = {
   type: 'ReferralRaised.v1',
   data: {
     referralId: '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9',

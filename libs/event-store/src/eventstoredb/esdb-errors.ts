@@ -1,5 +1,5 @@
 import { HubError } from '@onestop/domain';
-import { convertToCommandError, ErrorType, isCommandError } from '@eventstore/db-client';
+import { convertToCommandError, ErrorType, isCommandError, type CommandError } from '@eventstore/db-client';
 import { StoreInvalidRequestError, StoreUnavailableError } from '../errors';
 
 const TRANSIENT = new Set<ErrorType>([
@@ -10,7 +10,7 @@ const TRANSIENT = new Set<ErrorType>([
   ErrorType.CANCELLED,
 ]);
 
-function asCommandError(error: unknown): ReturnType<typeof convertToCommandError> | undefined {
+function asCommandError(error: unknown): CommandError | undefined {
   if (!(error instanceof Error)) return undefined;
   const converted = isCommandError(error) ? error : convertToCommandError(error);
   return isCommandError(converted) ? converted : undefined;

@@ -1,0 +1,54 @@
+/**
+ * A message to an agency: a CloudEvents 1.0 JSON event. `id` is the hub's event id (or a
+ * deterministic id for retractions), so redelivery carries the same id and consumers dedupe.
+ * `subject` is the agency's pseudonym for the person. `data` is already filtered by the
+ * sharing decision. The extensions name what permitted it; `signature` is a detached JWS
+ * (EdDSA, key in the hub's `/.well-known/jwks.json`) over the canonical JSON of every other
+ * attribute.
+ */
+export interface HubCloudEvent {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: string;
+  subject: string;
+  time: string;
+  datacontenttype: 'application/json';
+  data: Record<string, unknown>;
+  /** The agreement whose grant permitted most of the data (`own-record` for the agency's own). */
+  agreementid: string;
+  agreementversion: number;
+  grant: number;
+  lawfulbasis: string;
+  purpose: string;
+  /** Present when consent was a condition: the consent relied on. */
+  consentid?: string;
+  /** The hub's position of the source event: orders messages and resumes feeds. */
+  sequence: string;
+  signature?: string;
+}
+
+/** The CloudEvents `type` of retraction messages. */
+export const RETRACTION_TYPE = 'onestop.retraction.v1';
+
+/** What a retraction asks the agency to delete. */
+export interface RetractionData {
+  /** Ids of messages previously delivered to this agency that it must delete. */
+  retractedIds: string[];
+  reason: 'consent-withdrawn' | 'consent-expired' | 'agreement-changed' | 'person-erased';
+  /** The hub event that caused the retraction. */
+  causeId: string;
+}
+
+/**
+ * JSON with object keys sorted at every level and no insignificant whitespace: the bytes a
+ * signature covers. Agencies recompute it to verify.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
