@@ -5,6 +5,8 @@
 #   bash docker/kafka/kafka.sh up       fetch the jars once, format fresh storage, start, wait until ready
 #   bash docker/kafka/kafka.sh down     stop it (SIGTERM, then SIGKILL after 30 s)
 #   bash docker/kafka/kafka.sh status   exit 0 when running and reachable, 3 when not running
+#   bash docker/kafka/kafka.sh start    start again on the storage kept since the last up (formats only if none)
+#   bash docker/kafka/kafka.sh kill     crash it (SIGKILL at once), keeping its storage: for fault tests
 #
 # Needs Java 17+ always, and Maven only for the first `up` (to fetch the jars into .cache/kafka/libs).
 # Environment: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_START_TIMEOUT (60 s),
@@ -31,6 +33,7 @@ START_TIMEOUT="${KAFKA_START_TIMEOUT:-60}"
 STOP_TIMEOUT=30
 HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xmx512m -Xms256m}"
 LOG_LEVEL="${KAFKA_LOG_LEVEL:-WARN}"
+JAVA_COMMON=(-Djava.awt.headless=true "-Dlog4j2.configurationFile=$LOG4J2" "-Dkafka.sh.logLevel=$LOG_LEVEL")
 
 say() { printf 'kafka.sh: %s\n' "$*"; }
 die() { printf 'kafka.sh: error: %s\n' "$*" >&2; exit 1; }
@@ -157,8 +160,29 @@ wait_ready() { # wait_ready PID: port open, "Kafka Server started" logged, and (
   done
 }
 
-cmd_up() {
-  local pid t0 cluster_id
+format_storage() { # wipes $DATA and formats fresh KRaft storage with a new cluster id
+  local cluster_id
+  rm -rf "$DATA"
+  mkdir -p "$DATA"
+  # A cluster id is 16 random bytes in URL-safe base64 (22 chars); one starting with '-' would read as a flag.
+  cluster_id="-"
+  while [[ "$cluster_id" == -* ]]; do
+    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+  done
+  say "formatting fresh KRaft storage in $DATA (cluster id $cluster_id) ..."
+  if ! java -Xmx256m "${JAVA_COMMON[@]}" -cp "$LIBS/*" kafka.tools.StorageTool \
+      format --config "$PROPS" --cluster-id="$cluster_id" --standalone >"$RUN/format.log" 2>&1; then
+    cat "$RUN/format.log" >&2
+    die "formatting the KRaft storage failed"
+  fi
+}
+
+cmd_up() { launch fresh; }
+
+cmd_start() { launch keep; }
+
+launch() { # launch fresh|keep: fresh formats new storage; keep reuses the storage of the last run when there is one
+  local mode="$1" pid t0
   mkdir -p "$RUN"
   if pid="$(broker_pid)"; then
     if port_open "$PORT"; then
@@ -178,20 +202,11 @@ cmd_up() {
   fetch_libs
 
   t0="$(now)"
-  rm -rf "$DATA"
-  mkdir -p "$DATA"
   write_props
-  # A cluster id is 16 random bytes in URL-safe base64 (22 chars); one starting with '-' would read as a flag.
-  cluster_id="-"
-  while [[ "$cluster_id" == -* ]]; do
-    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
-  done
-  say "formatting fresh KRaft storage in $DATA (cluster id $cluster_id) ..."
-  local java_common=(-Djava.awt.headless=true "-Dlog4j2.configurationFile=$LOG4J2" "-Dkafka.sh.logLevel=$LOG_LEVEL")
-  if ! java -Xmx256m "${java_common[@]}" -cp "$LIBS/*" kafka.tools.StorageTool \
-      format --config "$PROPS" --cluster-id="$cluster_id" --standalone >"$RUN/format.log" 2>&1; then
-    cat "$RUN/format.log" >&2
-    die "formatting the KRaft storage failed"
+  if [[ "$mode" == keep && -f "$DATA/meta.properties" ]]; then
+    say "reusing the KRaft storage in $DATA"
+  else
+    format_storage
   fi
 
   say "starting the broker on $HOST:$PORT (controller $HOST:$CONTROLLER_PORT), log: ${LOG#"$ROOT/"} ..."
@@ -200,7 +215,7 @@ cmd_up() {
   command -v setsid >/dev/null 2>&1 && launcher=(setsid)
   # shellcheck disable=SC2086 # HEAP_OPTS is a list of JVM flags
   "${launcher[@]}" java $HEAP_OPTS -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExplicitGCInvokesConcurrent \
-    "${java_common[@]}" -cp "$LIBS/*" kafka.Kafka "$PROPS" </dev/null >"$LOG" 2>&1 9>&- &
+    "${JAVA_COMMON[@]}" -cp "$LIBS/*" kafka.Kafka "$PROPS" </dev/null >"$LOG" 2>&1 9>&- &
   pid=$!
   printf '%s\n' "$pid" >"$PIDFILE"
   if ! wait_ready "$pid"; then
@@ -232,6 +247,20 @@ cmd_down() {
   say "stopped"
 }
 
+cmd_kill() {
+  local pid i
+  if ! pid="$(broker_pid)"; then
+    rm -f "$PIDFILE"
+    say "not running"
+    return 0
+  fi
+  say "killing the broker (pid $pid) with SIGKILL; its storage is kept for 'start' ..."
+  kill -KILL "$pid" 2>/dev/null || true
+  for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  rm -f "$PIDFILE"
+  say "killed"
+}
+
 cmd_status() {
   local pid
   if pid="$(broker_pid)"; then
@@ -249,9 +278,9 @@ cmd_status() {
 main() {
   local cmd="${1:-}"
   case "$cmd" in
-    up | down | status) ;;
+    up | down | status | start | kill) ;;
     *)
-      echo "usage: bash docker/kafka/kafka.sh up|down|status" >&2
+      echo "usage: bash docker/kafka/kafka.sh up|down|status|start|kill" >&2
       exit 2
       ;;
   esac

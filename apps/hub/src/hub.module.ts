@@ -8,6 +8,7 @@ import { AgreementsController } from './admin/agreements.controller';
 import { PublishAgreementHandler, RegisterAgencyHandler } from './admin/admin-commands';
 import { AuthGuard, TOKEN_VERIFIER } from './auth/auth.guard';
 import { HubExceptionFilter } from './http/hub-exception.filter';
+import { FeedController } from './feed/feed.controller';
 import { HealthController } from './ops/health.controller';
 import { ConsentsController } from './people/consents.controller';
 import { PeopleController } from './people/people.controller';
@@ -38,6 +39,7 @@ export class HubModule {
         ConsentsController,
         ProfileController,
         ReferralsController,
+        FeedController,
         HealthController,
       ],
       providers: [

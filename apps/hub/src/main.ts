@@ -26,10 +26,13 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const runtime = await HubRuntime.open({ dataDir: config.HUB_DATA_DIR, store: config.HUB_STORE, esdbConnectionString: config.ESDB_CONNECTION_STRING });
+  const runtime = await HubRuntime.open({ dataDir: config.HUB_DATA_DIR, store: config.HUB_STORE, esdbConnectionString: config.ESDB_CONNECTION_STRING, source: `urn:onestop:${config.HUB_AUDIENCE}` });
   const demo = config.HUB_DEMO ? await demoAdmin(config, runtime) : undefined;
   const admin = adminIssuerOf(config, demo);
   if (!admin) console.warn('No administrator is configured (HUB_ADMIN_ISSUER/HUB_ADMIN_JWKS): admin calls will be refused.');
+  if (config.HUB_PUBLISHER) {
+    runtime.startPublisher({ feed: config.HUB_DELIVERY.includes('feed'), onError: (e) => console.error(`publisher: ${e.message}`) });
+  }
   const app = await createHttpApp({ runtime, config, admin });
   await app.listen(config.PORT, config.HUB_HOST);
   const url = `http://${config.HUB_HOST}:${config.PORT}`;

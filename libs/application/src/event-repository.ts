@@ -31,10 +31,18 @@ export interface Appended {
  * sealing personal fields on the way in and opening them on the way out.
  */
 export class EventRepository {
+  private readonly listeners = new Set<(appended: Appended) => void>();
+
   constructor(
     readonly store: EventStore,
     private readonly codec: EventCodec,
   ) {}
+
+  /** Calls `listener` after every append made through this repository (in-process wake-ups). */
+  onAppended(listener: (appended: Appended) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   open<E extends HubEvent>(recorded: RecordedEvent): OpenedEvent<E> {
     const metadata = recorded.metadata as unknown as EventMetadata;
@@ -62,7 +70,9 @@ export class EventRepository {
       return { id, type: e.type, data: this.codec.seal({ id, type: e.type, data: e.data as unknown as Record<string, unknown>, personId: metadata.personId }), metadata: { ...metadata } as Record<string, unknown> };
     });
     const result = await this.store.append(stream, batch, { expectedRevision });
-    return { stream, revision: result.nextRevision, position: result.position, eventIds: batch.map((b) => b.id) };
+    const appended = { stream, revision: result.nextRevision, position: result.position, eventIds: batch.map((b) => b.id) };
+    this.listeners.forEach((listener) => listener(appended));
+    return appended;
   }
 
   /**

@@ -5,3 +5,7 @@ export * from './read-models/read-model-projector';
 export * from './runtime/hub-runtime';
 export * from './reads/person-reader';
 export * from './reads/person-summary';
+export * from './publisher/publisher';
+export * from './publisher/publisher-journal';
+export * from './publisher/message-builder';
+export * from './runtime/signing-key';

@@ -6,11 +6,17 @@
  * Rules every adapter holds:
  * - A stream's revisions are zero-based and gapless; an append is atomic (all events or none).
  * - Every event also has a global `position`, strictly increasing in commit order across all
- *   streams; reading all events from a position returns them in that order.
+ *   streams; reading all events from a position returns them in that order. Positions are
+ *   opaque and not consecutive (EventStoreDB's are log offsets): pass back only positions the
+ *   store handed out.
  * - An append names the revision it expects; a mismatch fails with `StreamVersionConflictError`
  *   carrying the actual revision, and nothing is written.
  * - Appending events whose ids are already stored at the same place in that stream is an
- *   idempotent retry: it succeeds without writing and returns the original result.
+ *   idempotent retry: it succeeds without writing and returns the original result. A batch whose
+ *   first id is stored but whose ids do not line up with the stored events at consecutive
+ *   revisions fails with `IdempotencyMismatchError`, writing nothing.
+ * - Malformed requests fail with `StoreInvalidRequestError`; a store that cannot be reached, or
+ *   has been closed, fails with `StoreUnavailableError`.
  */
 export interface EventStore {
   append(stream: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
@@ -22,6 +28,7 @@ export interface EventStore {
    * `onEvent` is awaited: the next event is not delivered until it resolves.
    */
   subscribeToAll(options: SubscribeOptions): Subscription;
+  /** Stops every subscription of this store and releases what the store itself opened. */
   close(): Promise<void>;
 }
 
@@ -33,9 +40,11 @@ export interface AppendOptions {
   expectedRevision?: ExpectedRevision;
 }
 
-/** An event about to be appended. `id` is a UUID chosen by the caller (idempotency key). */
+/** An event about to be appended. */
 export interface NewEvent {
+  /** A UUID chosen by the caller: the idempotency key. Stored (and returned) in lower case. */
   id: string;
+  /** Non-empty and not starting with `$`, which marks the store's own system events. */
   type: string;
   data: Record<string, unknown>;
   metadata?: Record<string, unknown>;
@@ -80,13 +89,20 @@ export interface ReadAllOptions {
 export interface SubscribeOptions {
   /** Exclusive checkpoint: deliver events with a position greater than this. */
   fromPosition?: number;
+  /** Awaited before the next delivery; if it throws, the subscription stops and `onError` gets the error. */
   onEvent(event: RecordedEvent): Promise<void> | void;
   onCaughtUp?(): void;
-  /** Called once if the subscription stops because of an error; it does not restart itself. */
+  /**
+   * Called once if the subscription stops because of an error (a failing `onEvent`, or a store
+   * failure the adapter could not ride out); it does not restart itself.
+   */
   onError?(error: Error): void;
 }
 
 export interface Subscription {
-  /** Stops delivery; resolves when no `onEvent` call is in flight. */
+  /**
+   * Stops delivery; resolves when no `onEvent` call is in flight. May be called from inside
+   * `onEvent`, where it does not wait for that call.
+   */
   stop(): Promise<void>;
 }

@@ -24,39 +24,53 @@ const REFERRAL_STATUS: Record<string, string> = {
   'ReferralWithdrawn.v1': 'withdrawn',
 };
 
+/** An empty summary for a pseudonym. */
+export const emptySummary = (pseudonym: string, revision = -1): PersonSummary => ({ pseudonym, needs: {}, consents: [], referrals: {}, revision });
+
 /** Folds a filtered history into a summary; fields the viewer may not see never appear. */
 export function summarise(pseudonym: string, history: readonly VisibleEvent[], revision: number): PersonSummary {
-  const s: PersonSummary = { pseudonym, needs: {}, consents: [], referrals: {}, revision };
-  for (const e of history) {
-    const d = e.data as Record<string, any>;
-    s.lastUpdated = e.occurredAt;
-    if (typeof d.personId === 'string') s.personId = d.personId;
-    if (e.type === 'PersonRegistered.v1' || e.type === 'PersonDetailsCorrected.v1') {
-      const identity = { ...s.identity };
-      if (d.name) identity.name = d.name;
-      if (d.dateOfBirth) identity.dateOfBirth = d.dateOfBirth;
-      if (d.identifiers) identity.identifiers = { ...identity.identifiers, ...d.identifiers };
-      if (Object.keys(identity).length) s.identity = identity;
-      if (d.contact) s.contact = { ...s.contact, ...d.contact };
+  return history.reduce(applyToSummary, emptySummary(pseudonym, revision));
+}
+
+/** Adds one visible event to a summary (returns a new summary). */
+export function applyToSummary(previous: PersonSummary, e: Pick<VisibleEvent, 'type' | 'data' | 'occurredAt'>): PersonSummary {
+  const s: PersonSummary = structuredClone(previous);
+  const d = e.data as Record<string, any>;
+  s.lastUpdated = e.occurredAt;
+  if (typeof d.personId === 'string') s.personId = d.personId;
+  if (e.type === 'PersonRegistered.v1' || e.type === 'PersonDetailsCorrected.v1') {
+    const identity = { ...s.identity };
+    if (d.name) identity.name = d.name;
+    if (d.dateOfBirth) identity.dateOfBirth = d.dateOfBirth;
+    if (d.identifiers) identity.identifiers = { ...identity.identifiers, ...d.identifiers };
+    if (Object.keys(identity).length) s.identity = identity;
+    if (d.contact) s.contact = { ...s.contact, ...d.contact };
+  }
+  for (const needs of [d.needs, d.changes]) {
+    if (!needs) continue;
+    for (const [category, entry] of Object.entries(needs as Record<string, any>)) s.needs[category] = { ...entry, updatedAt: e.occurredAt };
+  }
+  if (e.type === 'ConsentGiven.v1') s.consents.push({ ...d, status: 'active' });
+  if (e.type === 'ConsentWithdrawn.v1' || e.type === 'ConsentExpired.v1') {
+    const c = s.consents.find((x) => x.consentId === d.consentId);
+    if (c) {
+      if (e.type === 'ConsentExpired.v1') c.status = 'expired';
+      else if (!d.scope) c.status = 'withdrawn';
+      else c.partiallyWithdrawn = [...((c.partiallyWithdrawn as unknown[]) ?? []), d.scope];
     }
-    for (const needs of [d.needs, d.changes]) {
-      if (!needs) continue;
-      for (const [category, entry] of Object.entries(needs as Record<string, any>)) s.needs[category] = { ...entry, updatedAt: e.occurredAt };
-    }
-    if (e.type === 'ConsentGiven.v1') s.consents.push({ ...d, status: 'active' });
-    if (e.type === 'ConsentWithdrawn.v1' || e.type === 'ConsentExpired.v1') {
-      const c = s.consents.find((x) => x.consentId === d.consentId);
-      if (c) {
-        if (e.type === 'ConsentExpired.v1') c.status = 'expired';
-        else if (!d.scope) c.status = 'withdrawn';
-        else c.partiallyWithdrawn = [...((c.partiallyWithdrawn as unknown[]) ?? []), d.scope];
-      }
-    }
-    const status = REFERRAL_STATUS[e.type];
-    if (status && d.referralId) {
-      const prev = s.referrals[d.referralId] ?? {};
-      s.referrals[d.referralId] = { ...prev, status, service: d.service ?? prev.service, urgency: d.urgency ?? prev.urgency, toAgency: d.toAgency ?? prev.toAgency, fromAgency: d.fromAgency ?? prev.fromAgency, updatedAt: e.occurredAt };
-    }
+  }
+  const status = REFERRAL_STATUS[e.type];
+  if (status && d.referralId) {
+    const prev = s.referrals[d.referralId] ?? {};
+    s.referrals[d.referralId] = {
+      ...prev,
+      status,
+      service: d.service ?? prev.service,
+      urgency: d.urgency ?? prev.urgency,
+      toAgency: d.toAgency ?? prev.toAgency,
+      fromAgency: d.fromAgency ?? prev.fromAgency,
+      updatedAt: e.occurredAt,
+    };
   }
   return s;
 }

@@ -1,11 +1,15 @@
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { EventCodec, loadOrCreateHubSecrets, Pseudonymizer, SqliteKeyStore } from '@onestop/crypto';
+import { Delivery, MessageSigner, SqliteFeed } from '@onestop/delivery';
 import { createEventStore, EventStore, openDatabase } from '@onestop/event-store';
 import { EventRepository } from '../event-repository';
 import { PartnershipDirectory } from '../partnership-directory';
 import { BlindIndex } from '../read-models/blind-index';
 import { ReadModelProjector } from '../read-models/read-model-projector';
+import { Publisher } from '../publisher/publisher';
+import { PublisherJournal } from '../publisher/publisher-journal';
+import { loadOrCreateSigner } from './signing-key';
 
 /** Where the hub keeps its data and which event store it uses. */
 export interface RuntimeOptions {
@@ -14,6 +18,16 @@ export interface RuntimeOptions {
   esdbConnectionString?: string;
   /** The hub's clock; tests inject one. */
   now?: () => Date;
+  /** The CloudEvents `source` of messages. */
+  source?: string;
+}
+
+/** How the publisher delivers: the HTTP feed (default on) and optionally Kafka. */
+export interface PublisherSetup {
+  feed: boolean;
+  kafka?: Delivery;
+  batchSize?: number;
+  onError?: (error: Error) => void;
 }
 
 /** The clock every command and read uses. */
@@ -38,7 +52,32 @@ export class HubRuntime {
     readonly blindIndex: BlindIndex,
     readonly clock: Clock,
     readonly dataDir: string,
+    readonly feed: SqliteFeed,
+    readonly signer: MessageSigner,
+    readonly source: string,
   ) {}
+
+  /** The publisher running in this process, when started. */
+  publisher?: Publisher;
+
+  /** Starts the publisher in this process; new events wake it at once. */
+  startPublisher(setup: PublisherSetup): Publisher {
+    const publisher = new Publisher({
+      repository: this.repository,
+      journal: new PublisherJournal(this.db, 'publisher'),
+      signer: this.signer,
+      pseudonyms: this.pseudonymizer,
+      deliveries: { ...(setup.feed ? { feed: this.feed } : {}), ...(setup.kafka ? { kafka: setup.kafka } : {}) },
+      source: this.source,
+      batchSize: setup.batchSize,
+      now: this.clock.now,
+      onError: setup.onError,
+    });
+    this.repository.onAppended(() => publisher.notify());
+    publisher.start();
+    this.publisher = publisher;
+    return publisher;
+  }
 
   static async open(options: RuntimeOptions): Promise<HubRuntime> {
     const db = openDatabase(join(options.dataDir, 'hub.db'));
@@ -53,7 +92,9 @@ export class HubRuntime {
     const projector = new ReadModelProjector(db, repository, blindIndex);
     const directory = new PartnershipDirectory(store);
     const clock: Clock = { now: options.now ?? (() => new Date()) };
-    const runtime = new HubRuntime(db, store, keys, repository, directory, projector, new Pseudonymizer(secrets.pseudonymSecret), blindIndex, clock, options.dataDir);
+    const signer = await loadOrCreateSigner(options.dataDir);
+    const source = options.source ?? 'urn:onestop:hub';
+    const runtime = new HubRuntime(db, store, keys, repository, directory, projector, new Pseudonymizer(secrets.pseudonymSecret), blindIndex, clock, options.dataDir, new SqliteFeed(db), signer, source);
     await directory.catchUp();
     await projector.catchUp();
     return runtime;
@@ -64,6 +105,8 @@ export class HubRuntime {
   }
 
   async close(): Promise<void> {
+    await this.publisher?.stop();
+    await this.feed.close();
     await this.store.close();
     if (this.db.open) this.db.close();
   }

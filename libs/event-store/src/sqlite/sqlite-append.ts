@@ -85,7 +85,11 @@ function translateSqliteError(
     return new IdempotencyMismatchError(stream, 'a later event id of the batch is already stored');
   }
   if (code === 'SQLITE_CONSTRAINT_UNIQUE' && message.includes('es_events.stream')) {
-    return new StreamVersionConflictError(stream, describeExpected(expected), queries.currentRevision(stream));
+    try {
+      return new StreamVersionConflictError(stream, describeExpected(expected), queries.currentRevision(stream));
+    } catch {
+      // The revision cannot be read either: report the store as unavailable below.
+    }
   }
   return new StoreUnavailableError(`SQLite append to ${stream} failed: ${message}`, error);
 }

@@ -30,7 +30,8 @@ export interface SqliteEventStoreOptions {
  * The embedded event store: the `es_events` table in the hub's SQLite file. It shares the
  * connection it is given with the rest of the hub and does not close it; only a store made by
  * `SqliteEventStore.open` owns (and closes) its connection. Durability comes from the
- * connection's settings (see `openDatabase`).
+ * connection's settings (see `openDatabase`). Event ids are unique across the whole store, so
+ * reusing a stored id anywhere except in an idempotent retry fails with `IdempotencyMismatchError`.
  */
 export class SqliteEventStore implements EventStore {
   private readonly queries: SqliteQueries;

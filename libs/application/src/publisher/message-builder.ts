@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { cloudEventType } from '@onestop/domain';
+import { HubCloudEvent, RETRACTION_TYPE, RetractionData } from '@onestop/delivery';
+import { Permit } from '@onestop/policy';
+import { OpenedEvent } from '../event-repository';
+
+/** A UUID-shaped id derived from its parts, so a rebuilt or redelivered message keeps its id. */
+export function deterministicId(...parts: string[]): string {
+  const h = createHash('sha256').update(parts.join('\u0000')).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The unsigned CloudEvent for one permitted event. `id` is the hub's event id. */
+export function disclosureMessage(source: string, event: OpenedEvent, permit: Permit, pseudonym: string): Omit<HubCloudEvent, 'signature'> {
+  const g = permit.primary;
+  const message: Omit<HubCloudEvent, 'signature'> = {
+    specversion: '1.0',
+    id: event.id,
+    source,
+    type: cloudEventType(event.type),
+    subject: pseudonym,
+    time: event.metadata.occurredAt,
+    datacontenttype: 'application/json',
+    data: permit.data,
+    agreementid: g.kind === 'grant' ? g.agreementId : 'own-record',
+    agreementversion: g.kind === 'grant' ? g.version : 0,
+    grant: g.kind === 'grant' ? g.grant : 0,
+    lawfulbasis: g.kind === 'grant' ? g.basis : 'own-record',
+    purpose: permit.purpose,
+    sequence: String(event.position).padStart(16, '0'),
+  };
+  if (g.kind === 'grant' && g.consentId) message.consentid = g.consentId;
+  return message;
+}
+
+/** The unsigned retraction asking an agency to delete messages it holds. */
+export function retractionMessage(
+  source: string,
+  agencyId: string,
+  cause: OpenedEvent,
+  pseudonym: string,
+  data: RetractionData,
+): Omit<HubCloudEvent, 'signature'> {
+  return {
+    specversion: '1.0',
+    id: deterministicId('retraction', cause.id, agencyId),
+    source,
+    type: RETRACTION_TYPE,
+    subject: pseudonym,
+    time: cause.metadata.occurredAt,
+    datacontenttype: 'application/json',
+    data: { ...data },
+    agreementid: 'none',
+    agreementversion: 0,
+    grant: 0,
+    lawfulbasis: 'none',
+    purpose: 'none',
+    sequence: String(cause.position).padStart(16, '0'),
+  };
+}

@@ -1,0 +1,131 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { PersonSummary } from '../reads/person-summary';
+import { createPublisherTables } from './publisher-tables';
+
+/** One disclosure as recorded for the data-protection officer. */
+export interface DisclosureRow {
+  message_id: string;
+  agency_id: string;
+  event_id: string;
+  person_id: string;
+  position: number;
+  event_type: string;
+  stream: string;
+  revision: number;
+  purpose: string;
+  fields: string;
+  grounds: string;
+  consent_based: number;
+  disclosed_at: string;
+  retracted_by?: string | null;
+}
+
+export interface RetractionRow {
+  message_id: string;
+  agency_id: string;
+  person_id: string;
+  cause_event_id: string;
+  reason: string;
+  retracted_ids: string;
+  created_at: string;
+}
+
+/** What one flush commits together with the checkpoint. */
+export interface JournalBatch {
+  disclosures: DisclosureRow[];
+  retractions: RetractionRow[];
+  retracted: Array<{ agencyId: string; messageId: string; by: string }>;
+  summaries: Map<string, { agencyId: string; personId: string; summary: PersonSummary | null }>;
+  /** The partnership as folded up to `position`, when it changed in this batch. */
+  partnership?: string;
+  position: number;
+}
+
+/**
+ * The publisher's SQLite journal. A batch's disclosures, retractions, summaries and the new
+ * checkpoint commit in one transaction, after the messages were delivered durably.
+ */
+export class PublisherJournal {
+  private readonly statements: Record<string, Statement>;
+
+  constructor(
+    private readonly db: Database,
+    readonly name: string,
+  ) {
+    createPublisherTables(db);
+    this.statements = {
+      checkpoint: db.prepare('SELECT position FROM pub_checkpoints WHERE name = ?').pluck(),
+      saveCheckpoint: db.prepare(
+        'INSERT INTO pub_checkpoints (name, position, updated_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at',
+      ),
+      disclose: db.prepare(`INSERT OR IGNORE INTO pub_disclosures
+        (message_id, agency_id, event_id, person_id, position, event_type, stream, revision, purpose, fields, grounds, consent_based, disclosed_at)
+        VALUES (@message_id, @agency_id, @event_id, @person_id, @position, @event_type, @stream, @revision, @purpose, @fields, @grounds, @consent_based, @disclosed_at)`),
+      retraction: db.prepare(`INSERT OR IGNORE INTO pub_retractions
+        (message_id, agency_id, person_id, cause_event_id, reason, retracted_ids, created_at)
+        VALUES (@message_id, @agency_id, @person_id, @cause_event_id, @reason, @retracted_ids, @created_at)`),
+      markRetracted: db.prepare('UPDATE pub_disclosures SET retracted_by = ? WHERE agency_id = ? AND message_id = ? AND retracted_by IS NULL'),
+      summary: db.prepare('SELECT summary FROM pub_summaries WHERE agency_id = ? AND person_id = ?').pluck(),
+      saveSummary: db.prepare(
+        'INSERT INTO pub_summaries (agency_id, person_id, summary) VALUES (?, ?, ?) ON CONFLICT(agency_id, person_id) DO UPDATE SET summary = excluded.summary',
+      ),
+      dropSummary: db.prepare('DELETE FROM pub_summaries WHERE agency_id = ? AND person_id = ?'),
+      partnership: db.prepare('SELECT snapshot FROM pub_partnership WHERE name = ?').pluck(),
+      savePartnership: db.prepare(
+        'INSERT INTO pub_partnership (name, snapshot) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET snapshot = excluded.snapshot',
+      ),
+      held: db.prepare('SELECT * FROM pub_disclosures WHERE person_id = ? AND retracted_by IS NULL ORDER BY position'),
+    };
+  }
+
+  /** People with held disclosures whose grounds cite the agreement. */
+  peopleHeldUnder(agreementId: string): string[] {
+    return this.db
+      .prepare("SELECT DISTINCT person_id FROM pub_disclosures WHERE retracted_by IS NULL AND grounds LIKE ? ESCAPE '\\'")
+      .pluck()
+      .all(`%"agreementId":${JSON.stringify(agreementId).replace(/[%_\\]/g, (c) => '\\' + c)}%`) as string[];
+  }
+
+  checkpoint(): number | undefined {
+    return (this.statements.checkpoint.get(this.name) as number | undefined) ?? undefined;
+  }
+
+  /** The partnership snapshot saved with the checkpoint. */
+  partnership(): string | undefined {
+    return (this.statements.partnership.get(this.name) as string | undefined) ?? undefined;
+  }
+
+  summary(agencyId: string, personId: string): PersonSummary | undefined {
+    const text = this.statements.summary.get(agencyId, personId) as string | undefined;
+    return text ? (JSON.parse(text) as PersonSummary) : undefined;
+  }
+
+  /** Disclosures of the person's data that agencies still hold (not retracted), oldest first. */
+  held(personId: string): DisclosureRow[] {
+    return this.statements.held.all(personId) as DisclosureRow[];
+  }
+
+  commit(batch: JournalBatch, now: string): void {
+    const s = this.statements;
+    this.db.transaction(() => {
+      batch.disclosures.forEach((d) => s.disclose.run(d));
+      batch.retractions.forEach((r) => s.retraction.run(r));
+      batch.retracted.forEach((r) => s.markRetracted.run(r.by, r.agencyId, r.messageId));
+      for (const { agencyId, personId, summary } of batch.summaries.values()) {
+        if (summary) s.saveSummary.run(agencyId, personId, JSON.stringify(summary));
+        else s.dropSummary.run(agencyId, personId);
+      }
+      if (batch.partnership !== undefined) s.savePartnership.run(this.name, batch.partnership);
+      s.saveCheckpoint.run(this.name, batch.position, now);
+    })();
+  }
+
+  /** Forgets everything (for a rebuild from the start of the store). */
+  reset(): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM pub_checkpoints WHERE name = ?').run(this.name);
+      this.db.prepare('DELETE FROM pub_partnership WHERE name = ?').run(this.name);
+      this.db.exec('DELETE FROM pub_disclosures; DELETE FROM pub_retractions; DELETE FROM pub_summaries;');
+    })();
+  }
+}

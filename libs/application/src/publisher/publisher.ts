@@ -1,0 +1,315 @@
+import { EventEmitter } from 'node:events';
+import { AgencyProfile, AgreementVersion, Category, ConsentLedger, isSubjectEventType, Purpose } from '@onestop/domain';
+import { Pseudonymizer } from '@onestop/crypto';
+import { Delivery, MessageSigner, Outbound, RetractionData } from '@onestop/delivery';
+import { DecidableEvent, decide, Ground, groundFor } from '@onestop/policy';
+import { EventRepository, OpenedEvent } from '../event-repository';
+import { applyToSummary, emptySummary, PersonSummary } from '../reads/person-summary';
+import { ConsentLedgers } from './consent-ledgers';
+import { disclosureMessage, retractionMessage } from './message-builder';
+import { PartnershipState } from './partnership-state';
+import { DisclosureRow, JournalBatch, PublisherJournal } from './publisher-journal';
+
+export interface PublisherOptions {
+  repository: EventRepository;
+  journal: PublisherJournal;
+  signer: MessageSigner;
+  pseudonyms: Pseudonymizer;
+  /** Where messages go: the HTTP feed, Kafka, or both; an agency receives on those it chose. */
+  deliveries: { feed?: Delivery; kafka?: Delivery };
+  /** The CloudEvents `source` of every message. */
+  source: string;
+  /** Events read per batch. Default 500. */
+  batchSize?: number;
+  /** How long to wait for new events before looking again (other processes). Default 100 ms. */
+  idleMs?: number;
+  now?: () => Date;
+  onError?: (error: Error) => void;
+}
+
+type Pending = JournalBatch & { outbound: Outbound[] };
+
+/**
+ * The publisher: reads every event in global order from its checkpoint, decides each subject
+ * event for each agency, delivers the signed, filtered messages (and retractions when a
+ * consent or grant ends), then records the disclosures and advances the checkpoint in one
+ * transaction. The checkpoint only moves after delivery was durable, so a crash redelivers the
+ * same messages with the same ids and loses nothing.
+ */
+export class Publisher {
+  private partnership: PartnershipState;
+  private readonly ledgers: ConsentLedgers;
+  private readonly wake = new EventEmitter();
+  private running = false;
+  private loop?: Promise<void>;
+  private published: number;
+  private readonly progress = new EventEmitter();
+
+  constructor(private readonly o: PublisherOptions) {
+    this.ledgers = new ConsentLedgers(o.repository);
+    this.partnership = PartnershipState.restore(o.journal.partnership());
+    this.published = o.journal.checkpoint() ?? 0;
+    this.progress.setMaxListeners(0);
+  }
+
+  /** The global position of the last event whose messages are delivered. */
+  get position(): number {
+    return this.published;
+  }
+
+  /** Wakes the publisher at once (called after an append in this process). */
+  notify(): void {
+    this.wake.emit('wake');
+  }
+
+  /** Resolves once every event up to `position` is delivered (or after `timeoutMs`). */
+  waitFor(position: number, timeoutMs = 5000): Promise<boolean> {
+    if (this.published >= position) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => done(false), timeoutMs);
+      const check = () => this.published >= position && done(true);
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        this.progress.off('progress', check);
+        resolve(ok);
+      };
+      this.progress.on('progress', check);
+    });
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.notify();
+    await this.loop;
+  }
+
+  /** Processes everything stored now and returns (for tools, tests and rebuilds). */
+  async drain(): Promise<void> {
+    while (await this.step()) {
+      /* keep going */
+    }
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      try {
+        const more = await this.step();
+        failures = 0;
+        if (!more) await this.idle(this.o.idleMs ?? 100);
+      } catch (error) {
+        failures += 1;
+        this.o.onError?.(error as Error);
+        await this.idle(Math.min(5000, 100 * 2 ** Math.min(failures, 6)));
+      }
+    }
+  }
+
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake.off('wake', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake.on('wake', done);
+    });
+  }
+
+  /** One batch: returns whether events were processed. */
+  private async step(): Promise<boolean> {
+    const after = this.o.journal.checkpoint();
+    const page = await this.o.repository.store.readAll({ after, maxCount: this.o.batchSize ?? 500 });
+    if (page.length === 0) return false;
+    let pending = this.newBatch();
+    for (const recorded of page) {
+      const event = this.o.repository.open(recorded);
+      const agreement = this.partnership.apply(event);
+      if (event.type.startsWith('Agency') || agreement) pending.partnership = this.partnership.snapshot();
+      if (agreement) {
+        pending = await this.flush(pending);
+        await this.retractForAgreement(agreement, event, pending);
+      }
+      const personId = event.metadata.personId;
+      if (personId && isSubjectEventType(event.type)) {
+        let ledger = await this.ledgers.before(personId, event.position);
+        if (event.stream.startsWith('person-')) ledger = this.ledgers.apply(personId, event);
+        const ends = event.type === 'ConsentWithdrawn.v1' || event.type === 'ConsentExpired.v1';
+        if (ends) pending = await this.flush(pending);
+        this.fanOut(event, personId, ledger, pending);
+        if (ends) await this.retractForConsent(event, personId, ledger, pending);
+      }
+      pending.position = event.position;
+    }
+    await this.flush(pending);
+    return true;
+  }
+
+  private newBatch(position = this.o.journal.checkpoint() ?? 0): Pending {
+    return { outbound: [], disclosures: [], retractions: [], retracted: [], summaries: new Map(), position };
+  }
+
+  /** Delivers the pending messages, then commits the journal and checkpoint together. */
+  private async flush(pending: Pending): Promise<Pending> {
+    const checkpoint = this.o.journal.checkpoint();
+    if (pending.outbound.length === 0 && pending.position === checkpoint) return pending;
+    await Promise.all(pending.outbound.map(async (o) => (o.message = o.message.signature ? o.message : await this.o.signer.sign(o.message))));
+    const { feed, kafka } = this.o.deliveries;
+    const wantsKafka = (o: Outbound) => this.partnership.agencies.get(o.agencyId)?.delivery.kafka === true;
+    if (kafka) await kafka.deliver(pending.outbound.filter(wantsKafka));
+    if (feed) await feed.deliver(kafka ? pending.outbound.filter((o) => !wantsKafka(o) || this.partnership.agencies.get(o.agencyId)?.delivery.feed) : pending.outbound);
+    this.o.journal.commit(pending, (this.o.now?.() ?? new Date()).toISOString());
+    this.published = pending.position;
+    this.progress.emit('progress');
+    return this.newBatch(pending.position);
+  }
+
+  private async retractForConsent(cause: OpenedEvent, personId: string, consents: ConsentLedger, pending: Pending): Promise<void> {
+    const consentId = (cause.data as { consentId: string }).consentId;
+    const held = this.o.journal.held(personId).filter((r) => r.consent_based === 1);
+    const context = { agencies: this.partnership.agencies, agreements: this.partnership.agreements };
+    const lost = lostBasis(held, context, consents, cause.metadata.occurredAt, (g) => g.kind === 'grant' && g.consentId === consentId);
+    const reason = cause.type === 'ConsentExpired.v1' ? 'consent-expired' : 'consent-withdrawn';
+    await this.retract(cause, personId, lost, reason, consents, pending);
+  }
+
+  private async retractForAgreement(version: AgreementVersion, cause: OpenedEvent, pending: Pending): Promise<void> {
+    const at = Date.parse(version.effectiveFrom) > Date.parse(cause.metadata.occurredAt) ? version.effectiveFrom : cause.metadata.occurredAt;
+    const context = { agencies: this.partnership.agencies, agreements: this.partnership.agreements };
+    const people = this.o.journal.peopleHeldUnder(version.agreementId);
+    for (const personId of people) {
+      const consents = await this.ledgers.before(personId, cause.position);
+      const held = this.o.journal.held(personId);
+      const lost = lostBasis(held, context, consents, at, (g) => g.kind === 'grant' && g.agreementId === version.agreementId);
+      await this.retract(cause, personId, lost, 'agreement-changed', consents, pending);
+    }
+  }
+
+  /** Queues one retraction per agency for the lost disclosures, and that agency's new summary. */
+  private async retract(cause: OpenedEvent, personId: string, lost: DisclosureRow[], reason: RetractionData['reason'], consents: ConsentLedger, pending: Pending): Promise<void> {
+    const byAgency = new Map<string, DisclosureRow[]>();
+    lost.forEach((r) => byAgency.set(r.agency_id, [...(byAgency.get(r.agency_id) ?? []), r]));
+    for (const [agencyId, rows] of byAgency) {
+      const pseudonym = this.o.pseudonyms.pseudonym(agencyId, personId);
+      const data: RetractionData = { retractedIds: rows.map((r) => r.message_id), reason, causeId: cause.id };
+      const message = retractionMessage(this.o.source, agencyId, cause, pseudonym, data);
+      const summary = await this.summaryAfter(agencyId, personId, new Set(data.retractedIds), consents, cause.metadata.occurredAt, pseudonym);
+      pending.outbound.push({ agencyId, key: pseudonym, message: message as never, summary: summary as unknown as Record<string, unknown> | null });
+      pending.retractions.push({
+        message_id: message.id,
+        agency_id: agencyId,
+        person_id: personId,
+        cause_event_id: cause.id,
+        reason,
+        retracted_ids: JSON.stringify(data.retractedIds),
+        created_at: cause.metadata.occurredAt,
+      });
+      rows.forEach((r) => pending.retracted.push({ agencyId, messageId: r.message_id, by: message.id }));
+      pending.summaries.set(`${agencyId}\u0000${personId}`, { agencyId, personId, summary });
+    }
+  }
+
+  /** What the agency may still hold of the person once `retracted` is gone; null when nothing. */
+  private async summaryAfter(agencyId: string, personId: string, retracted: Set<string>, consents: ConsentLedger, at: string, pseudonym: string): Promise<PersonSummary | null> {
+    const agency = this.partnership.agencies.get(agencyId);
+    const kept = this.o.journal.held(personId).filter((r) => r.agency_id === agencyId && !retracted.has(r.message_id));
+    if (!agency || kept.length === 0) return null;
+    let summary = emptySummary(pseudonym);
+    for (const row of kept) {
+      const [recorded] = await this.o.repository.store.readStream(row.stream, { fromRevision: row.revision, maxCount: 1 });
+      if (!recorded) continue;
+      const event = this.o.repository.open(recorded);
+      const decision = decide({ event: event as unknown as DecidableEvent, agency: { agencyId, kind: agency.kind }, agreements: this.partnership.agreements, consents, at, purpose: event.metadata.purpose });
+      if (decision.permit) summary = applyToSummary(summary, { type: event.type, data: decision.data, occurredAt: event.metadata.occurredAt });
+    }
+    return summary.lastUpdated ? summary : null;
+  }
+
+  /** Rebuilds from the start of the store: every feed message and disclosure again, same ids. */
+  async rebuild(): Promise<void> {
+    this.o.journal.reset();
+    this.partnership = new PartnershipState();
+    this.ledgers.clear();
+    this.published = 0;
+    await this.drain();
+  }
+
+  private fanOut(event: OpenedEvent, personId: string, consents: ConsentLedger, pending: Pending): void {
+    if (event.erased) return;
+    const at = event.metadata.occurredAt;
+    for (const agency of this.partnership.agencyList()) {
+      const decision = decide({
+        event: event as unknown as DecidableEvent,
+        agency: { agencyId: agency.agencyId, kind: agency.kind },
+        agreements: this.partnership.agreements,
+        consents,
+        at,
+        purpose: event.metadata.purpose,
+      });
+      if (!decision.permit) continue;
+      const pseudonym = this.o.pseudonyms.pseudonym(agency.agencyId, personId);
+      pending.outbound.push({ agencyId: agency.agencyId, key: pseudonym, message: disclosureMessage(this.o.source, event, decision, pseudonym) as never });
+      const grounds = decision.grounds;
+      pending.disclosures.push({
+        message_id: event.id,
+        agency_id: agency.agencyId,
+        event_id: event.id,
+        person_id: personId,
+        position: event.position,
+        event_type: event.type,
+        stream: event.stream,
+        revision: event.revision,
+        purpose: decision.purpose,
+        fields: JSON.stringify(decision.fields),
+        grounds: JSON.stringify(grounds),
+        consent_based: Object.values(grounds).some((g) => g?.kind === 'grant' && g.consentId) ? 1 : 0,
+        disclosed_at: at,
+      });
+      const key = `${agency.agencyId}\u0000${personId}`;
+      const previous = pending.summaries.get(key)?.summary ?? this.o.journal.summary(agency.agencyId, personId) ?? emptySummary(pseudonym);
+      const summary = applyToSummary(previous, { type: event.type, data: decision.data, occurredAt: at });
+      pending.summaries.set(key, { agencyId: agency.agencyId, personId, summary });
+      pending.outbound[pending.outbound.length - 1].summary = summary as unknown as Record<string, unknown>;
+    }
+  }
+}
+
+/** The categories of a disclosure whose ground relied on the given test. */
+const groundsOf = (row: DisclosureRow): Array<[Category, Ground]> => Object.entries(JSON.parse(row.grounds) as Record<Category, Ground>) as Array<[Category, Ground]>;
+
+export interface RetractionContext {
+  agencies: Map<string, AgencyProfile>;
+  agreements: readonly AgreementVersion[];
+}
+
+/**
+ * Which held disclosures lose their basis: a category whose ground matched `affected` and for
+ * which no ground exists any more at `at` with the new consents and agreements.
+ */
+export function lostBasis(
+  rows: readonly DisclosureRow[],
+  context: RetractionContext,
+  consents: ConsentLedger,
+  at: string,
+  affected: (ground: Ground) => boolean,
+): DisclosureRow[] {
+  return rows.filter((row) => {
+    const agency = context.agencies.get(row.agency_id);
+    if (!agency) return false;
+    return groundsOf(row).some(([category, ground]) => {
+      if (!affected(ground)) return false;
+      const now = groundFor(
+        { event: undefined as never, agency: { agencyId: agency.agencyId, kind: agency.kind }, agreements: context.agreements, consents, at, purpose: row.purpose as Purpose },
+        category,
+      );
+      return 'reason' in now;
+    });
+  });
+}
