@@ -9,3 +9,5 @@ export * from './publisher/publisher';
 export * from './publisher/publisher-journal';
 export * from './publisher/message-builder';
 export * from './runtime/signing-key';
+export * from './timers/consent-expiry';
+export * from './publisher/publisher-lease';

@@ -7,7 +7,8 @@ import { Category, NEED_CATEGORIES } from './vocabulary';
  * - `byKey`: the field is an object keyed by need category (`{ 'substance-use': {...} }`);
  *   each entry belongs to the category named by its key.
  * - `sensitive`: stored encrypted under the person's data key (erasable by crypto-shredding).
- * - `subject`: the person's hub id; never delivered, replaced by the per-agency pseudonym.
+ * - `subject`: the person's hub id; delivered only where identity is permitted (messages are
+ *   addressed by the per-agency pseudonym).
  */
 export type FieldRule =
   | { kind: 'category'; category: Category; sensitive: boolean }

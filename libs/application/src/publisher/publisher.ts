@@ -8,6 +8,7 @@ import { applyToSummary, emptySummary, PersonSummary } from '../reads/person-sum
 import { ConsentLedgers } from './consent-ledgers';
 import { disclosureMessage, retractionMessage } from './message-builder';
 import { PartnershipState } from './partnership-state';
+import { PublisherLease } from './publisher-lease';
 import { DisclosureRow, JournalBatch, PublisherJournal } from './publisher-journal';
 
 export interface PublisherOptions {
@@ -25,6 +26,8 @@ export interface PublisherOptions {
   idleMs?: number;
   now?: () => Date;
   onError?: (error: Error) => void;
+  /** When set, the publisher delivers only while it holds this lease (one active instance). */
+  lease?: PublisherLease;
 }
 
 type Pending = JournalBatch & { outbound: Outbound[] };
@@ -87,6 +90,7 @@ export class Publisher {
     this.running = false;
     this.notify();
     await this.loop;
+    await this.o.lease?.release();
   }
 
   /** Processes everything stored now and returns (for tools, tests and rebuilds). */
@@ -100,6 +104,10 @@ export class Publisher {
     let failures = 0;
     while (this.running) {
       try {
+        if (this.o.lease && !this.o.lease.held && !(await this.o.lease.claim())) {
+          await this.idle(1000);
+          continue;
+        }
         const more = await this.step();
         failures = 0;
         if (!more) await this.idle(this.o.idleMs ?? 100);
@@ -165,6 +173,7 @@ export class Publisher {
     const wantsKafka = (o: Outbound) => this.partnership.agencies.get(o.agencyId)?.delivery.kafka === true;
     if (kafka) await kafka.deliver(pending.outbound.filter(wantsKafka));
     if (feed) await feed.deliver(kafka ? pending.outbound.filter((o) => !wantsKafka(o) || this.partnership.agencies.get(o.agencyId)?.delivery.feed) : pending.outbound);
+    if (this.o.lease && !(await this.o.lease.claim())) throw new Error('the publisher lease passed to another instance');
     this.o.journal.commit(pending, (this.o.now?.() ?? new Date()).toISOString());
     this.published = pending.position;
     this.progress.emit('progress');

@@ -60,7 +60,21 @@ export class ReadModelProjector {
   private apply(event: OpenedEvent): void {
     const e = event as unknown as OpenedEvent<PersonEvent | ReferralEvent>;
     if (e.type === 'PersonRegistered.v1' || e.type === 'PersonDetailsCorrected.v1') return this.applyPerson(e as OpenedEvent<PersonEvent>);
-    if (e.type.startsWith('Referral')) this.applyReferral(e as OpenedEvent<ReferralEvent>);
+    if (e.type.startsWith('Referral')) return this.applyReferral(e as OpenedEvent<ReferralEvent>);
+    if (e.type.startsWith('Consent')) this.applyConsent(e as OpenedEvent<PersonEvent>);
+  }
+
+  private applyConsent(e: OpenedEvent<PersonEvent>): void {
+    const d = e.data as { personId: string; consentId: string; validUntil?: string; scope?: unknown };
+    if (e.type === 'ConsentGiven.v1') {
+      this.db
+        .prepare("INSERT OR IGNORE INTO rm_consents (consent_id, person_id, valid_until, status) VALUES (?, ?, ?, 'active')")
+        .run(d.consentId, d.personId, d.validUntil ?? null);
+      return;
+    }
+    if (e.type === 'ConsentWithdrawn.v1' && d.scope) return;
+    const status = e.type === 'ConsentExpired.v1' ? 'expired' : 'withdrawn';
+    this.db.prepare("UPDATE rm_consents SET status = ? WHERE consent_id = ? AND status = 'active'").run(status, d.consentId);
   }
 
   private applyPerson(e: OpenedEvent<PersonEvent>): void {

@@ -13,6 +13,13 @@ export function createReadModelTables(db: Database): void {
       erased_at TEXT
     );
     CREATE INDEX IF NOT EXISTS rm_people_lookup ON rm_people (name_index, dob_index);
+    CREATE TABLE IF NOT EXISTS rm_consents (
+      consent_id TEXT PRIMARY KEY,
+      person_id TEXT NOT NULL,
+      valid_until TEXT,
+      status TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS rm_consents_due ON rm_consents (status, valid_until);
     CREATE TABLE IF NOT EXISTS rm_referrals (
       referral_id TEXT PRIMARY KEY,
       person_id TEXT NOT NULL,

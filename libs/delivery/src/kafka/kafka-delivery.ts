@@ -1,5 +1,5 @@
 import { HubError } from '@onestop/domain';
-import { Admin, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
+import { Admin, Kafka, logLevel, Partitioners, Producer, SASLOptions } from 'kafkajs';
 import type { Delivery, Outbound } from '../delivery.port';
 import { translateKafkaError } from './kafka-errors';
 import { topicMessagesOf } from './kafka-messages';
@@ -57,7 +57,8 @@ export class KafkaDelivery implements Delivery {
       clientId: resolved.clientId,
       brokers: resolved.brokers,
       ssl: resolved.ssl,
-      sasl: resolved.sasl,
+      // Each of the three mechanisms takes exactly a username and a password.
+      sasl: resolved.sasl as SASLOptions | undefined,
       connectionTimeout: 3_000,
       requestTimeout: resolved.ackTimeoutMs + 5_000,
       retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: resolved.retries },
