@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { HubRuntime } from '@onestop/application';
 import type { Role } from '@onestop/domain';
 import { createHttpApp } from '../../apps/hub/src/bootstrap';
-import { loadConfig } from '../../apps/hub/src/config/hub-config';
+import { loadConfig } from '@onestop/config';
 
 export const AUDIENCE = 'onestop-hub';
 

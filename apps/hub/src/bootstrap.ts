@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { HubRuntime } from '@onestop/application';
 import { TokenVerifier, TrustedIssuer } from '@onestop/auth';
 import { PartnershipIssuers, PARTNERSHIP_ADMIN } from './auth/partnership-issuers';
-import { HubConfig } from './config/hub-config';
+import { HubConfig } from '@onestop/config';
 import { hubValidationPipe } from './http/validation.pipe';
 import { HubModule } from './hub.module';
 

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import { HubRuntime } from '@onestop/application';
+import { ConsentExpiryWatcher, HubRuntime, PublisherLease } from '@onestop/application';
 import { devIssuer, loadOrCreateDevKeys, TrustedIssuer } from '@onestop/auth';
 import { adminIssuerOf, createHttpApp } from './bootstrap';
 import { PARTNERSHIP_ADMIN } from './auth/partnership-issuers';
-import { ConfigError, HubConfig, loadConfig } from './config/hub-config';
+import { ConfigError, HubConfig, loadConfig } from '@onestop/config';
 import { DEMO_KEY_IDS, seedDemo } from './demo/seed-demo';
 
 async function demoAdmin(config: HubConfig, runtime: HubRuntime): Promise<TrustedIssuer> {
@@ -31,8 +31,11 @@ async function main(): Promise<void> {
   const admin = adminIssuerOf(config, demo);
   if (!admin) console.warn('No administrator is configured (HUB_ADMIN_ISSUER/HUB_ADMIN_JWKS): admin calls will be refused.');
   if (config.HUB_PUBLISHER) {
-    runtime.startPublisher({ feed: config.HUB_DELIVERY.includes('feed'), onError: (e) => console.error(`publisher: ${e.message}`) });
+    const lease = new PublisherLease(runtime.store, 'publisher');
+    runtime.startPublisher({ feed: config.HUB_DELIVERY.includes('feed'), lease, onError: (e) => console.error(`publisher: ${e.message}`) });
   }
+  const expiry = new ConsentExpiryWatcher(runtime);
+  expiry.start(1000, (e) => console.error(`consent expiry: ${e.message}`));
   const app = await createHttpApp({ runtime, config, admin });
   await app.listen(config.PORT, config.HUB_HOST);
   const url = `http://${config.HUB_HOST}:${config.PORT}`;
@@ -42,6 +45,7 @@ async function main(): Promise<void> {
     console.log('              npm run token -- --agency partnership --role admin');
   }
   const stop = async () => {
+    expiry.stop();
     await app.close();
     await runtime.close();
     process.exit(0);

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { devIssuer, loadOrCreateDevKeys, mintDevToken } from '@onestop/auth';
 import { isOneOf, PURPOSES, Role, ROLES } from '@onestop/domain';
-import { loadConfig } from './config/hub-config';
+import { loadConfig } from '@onestop/config';
 import { DEMO_KEY_IDS } from './demo/seed-demo';
 
 /** `npm run token -- --agency <id> --role <role> [--purpose <purpose>] [--sub <user>] [--ttl <seconds>]`: a demo token. */

@@ -32,6 +32,12 @@ export class PublisherLease {
     return this.now() < this.heldUntil - this.ttlMs / 5;
   }
 
+  /** Renews only when less than half the ttl is left; returns whether the lease is held. */
+  async ensure(): Promise<boolean> {
+    if (this.now() < this.heldUntil - this.ttlMs / 2) return true;
+    return this.claim();
+  }
+
   /** Claims or renews the lease; returns whether this instance holds it afterwards. */
   async claim(): Promise<boolean> {
     const [last] = await this.store.readStream(this.stream, { direction: 'backwards', maxCount: 1 });

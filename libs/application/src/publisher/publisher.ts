@@ -104,7 +104,7 @@ export class Publisher {
     let failures = 0;
     while (this.running) {
       try {
-        if (this.o.lease && !this.o.lease.held && !(await this.o.lease.claim())) {
+        if (this.o.lease && !(await this.o.lease.ensure())) {
           await this.idle(1000);
           continue;
         }
@@ -173,7 +173,7 @@ export class Publisher {
     const wantsKafka = (o: Outbound) => this.partnership.agencies.get(o.agencyId)?.delivery.kafka === true;
     if (kafka) await kafka.deliver(pending.outbound.filter(wantsKafka));
     if (feed) await feed.deliver(kafka ? pending.outbound.filter((o) => !wantsKafka(o) || this.partnership.agencies.get(o.agencyId)?.delivery.feed) : pending.outbound);
-    if (this.o.lease && !(await this.o.lease.claim())) throw new Error('the publisher lease passed to another instance');
+    if (this.o.lease && !(await this.o.lease.ensure())) throw new Error('the publisher lease passed to another instance');
     this.o.journal.commit(pending, (this.o.now?.() ?? new Date()).toISOString());
     this.published = pending.position;
     this.progress.emit('progress');

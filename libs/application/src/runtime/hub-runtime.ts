@@ -9,6 +9,7 @@ import { BlindIndex } from '../read-models/blind-index';
 import { ReadModelProjector } from '../read-models/read-model-projector';
 import { Publisher } from '../publisher/publisher';
 import { PublisherJournal } from '../publisher/publisher-journal';
+import { PublisherLease } from '../publisher/publisher-lease';
 import { loadOrCreateSigner } from './signing-key';
 
 /** Where the hub keeps its data and which event store it uses. */
@@ -28,6 +29,8 @@ export interface PublisherSetup {
   kafka?: Delivery;
   batchSize?: number;
   onError?: (error: Error) => void;
+  /** One active publisher across processes. */
+  lease?: PublisherLease;
 }
 
 /** The clock every command and read uses. */
@@ -72,6 +75,7 @@ export class HubRuntime {
       batchSize: setup.batchSize,
       now: this.clock.now,
       onError: setup.onError,
+      lease: setup.lease,
     });
     this.repository.onAppended(() => publisher.notify());
     publisher.start();
