@@ -2,6 +2,7 @@ import { Body, Controller, Get, Inject, Param, Put, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { createPublicKey, JsonWebKey } from 'node:crypto';
 import { HubRuntime } from '@onestop/application';
 import type { Principal } from '@onestop/auth';
 import { AgencyProfile, ValidationError } from '@onestop/domain';
@@ -10,6 +11,15 @@ import { PutAgencyDto } from '../dto/agency.dto';
 import { slugParam } from '../http/params';
 import { HUB_RUNTIME } from '../runtime/runtime.tokens';
 import { RegisterAgencyCommand } from './admin-commands';
+
+/** Whether a registered key is one the hub can verify tokens with (a complete public EC, OKP or RSA JWK). */
+function isPublicJwk(key: Record<string, unknown>): boolean {
+  try {
+    return ['ec', 'ed25519', 'ed448', 'rsa'].includes(createPublicKey({ key: key as JsonWebKey, format: 'jwk' }).asymmetricKeyType ?? '');
+  } catch {
+    return false;
+  }
+}
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -27,6 +37,8 @@ export class AgenciesController {
     if ((body.jwks === undefined) === (body.jwksUri === undefined)) throw new ValidationError({ jwks: 'give exactly one of jwks or jwksUri' });
     const privateKey = body.jwks?.keys.findIndex((k) => ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'].some((p) => p in k));
     if (privateKey !== undefined && privateKey >= 0) throw new ValidationError({ [`jwks.keys[${privateKey}]`]: 'must be a public key (no private or symmetric parts)' });
+    const unusable = body.jwks?.keys.findIndex((k) => !isPublicJwk(k));
+    if (unusable !== undefined && unusable >= 0) throw new ValidationError({ [`jwks.keys[${unusable}]`]: 'must be a public EC, OKP or RSA key in JWK form' });
     const profile: AgencyProfile = {
       agencyId,
       name: body.name,

@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { TestHub } from '../support/hub-harness';
+import { blamedFields, Partnership, personBody, registerPerson, startPartnership, withoutWriting } from '../support/fixtures';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+describe('people over HTTP', () => {
+  let hub: TestHub;
+  let p: Partnership;
+
+  beforeAll(async () => {
+    hub = await TestHub.start();
+    p = await startPartnership(hub);
+  });
+  afterAll(() => hub.close());
+
+  describe('registering a person', () => {
+    it('given a caseworker, when they register a person, then 201 with the hub id, a Location, an ETag and their agency\'s pseudonym', async () => {
+      const res = await hub.request('POST', '/v1/people', p.tokens.sms, personBody({ identifiers: { nhsNumber: '9434765919' }, contact: { phone: '01978 123456' } }));
+      expect(res.status).toBe(201);
+      expect(res.body).toEqual({ personId: expect.stringMatching(UUID), revision: 0, pseudonym: expect.stringMatching(/^psn_/) });
+      expect(res.headers.get('location')).toBe(`/v1/people/${res.body.personId}`);
+      expect(res.headers.get('etag')).toBe('"0"');
+    });
+
+    it('gives each agency a different, stable pseudonym for the same person', async () => {
+      const created = await hub.request('POST', '/v1/people', p.tokens.housing, personBody());
+      const first = await hub.request('GET', `/v1/people/${created.body.personId}`, p.tokens.housing);
+      const asHousing = await hub.request('GET', `/v1/people/${created.body.personId}`, p.tokens.housing);
+      expect(first.body.pseudonym).toBe(created.body.pseudonym);
+      expect(asHousing.body.pseudonym).toBe(created.body.pseudonym);
+      const search = await hub.request('GET', `/v1/people?name=${encodeURIComponent(first.body.identity.name)}`, p.tokens.police);
+      expect(search.body.people).toEqual([]);
+    });
+
+    describe('refuses a bad body with a 400 naming each bad field, and records nothing', () => {
+      it.each<[string, Record<string, unknown>, string[]]>([
+        ['no name', { name: undefined }, ['name']],
+        ['a date of birth that is not a date', { dateOfBirth: '14/03/1988' }, ['dateOfBirth']],
+        ['an NHS number that is not 10 digits', { identifiers: { nhsNumber: '12345' } }, ['identifiers.nhsNumber']],
+        ['an email that is not one', { contact: { email: 'not-an-email' } }, ['contact.email']],
+        ['a field the contract does not know', { favouriteColour: 'blue' }, ['favouriteColour']],
+        ['an unknown identifier', { identifiers: { passport: '123456789' } }, ['identifiers.passport']],
+        ['two bad fields at once', { name: '', dateOfBirth: 'yesterday' }, ['name', 'dateOfBirth']],
+      ])('%s', async (_, overrides, fields) => {
+        const res = await withoutWriting(hub, () => hub.request('POST', '/v1/people', p.tokens.sms, personBody(overrides)));
+        expect(res.status).toBe(400);
+        expect(res.body.error.code).toBe('validation.failed');
+        expect(blamedFields(res).sort()).toEqual([...fields].sort());
+      });
+
+      it('a body that is not valid JSON', async () => {
+        const res = await withoutWriting(hub, () => hub.request('POST', '/v1/people', p.tokens.sms, '{"name": "Alex", '));
+        expect(res.status).toBe(400);
+        expect(res.body.error.code).toBe('request.malformed');
+      });
+
+      it('a body that is JSON but not an object', async () => {
+        const res = await withoutWriting(hub, () => hub.request('POST', '/v1/people', p.tokens.sms, '"Alex Jones"'));
+        expect(res.status).toBe(400);
+      });
+    });
+  });
+
+  describe('reading a person', () => {
+    let personId: string;
+    let body: Record<string, unknown>;
+
+    beforeAll(async () => {
+      body = personBody({ identifiers: { councilRef: 'HOU-5521' } });
+      personId = await registerPerson(hub, p.tokens.sms, body);
+    });
+
+    it('given their own agency, when it reads the summary, then it sees the identity it recorded, with the revision as ETag', async () => {
+      const res = await hub.request('GET', `/v1/people/${personId}`, p.tokens.sms);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ personId, revision: 0, identity: { name: body.name, dateOfBirth: body.dateOfBirth, identifiers: { councilRef: 'HOU-5521' } } });
+      expect(res.headers.get('etag')).toBe('"0"');
+    });
+
+    it('given their own agency, when it reads the history, then it sees the registration as its own record', async () => {
+      const res = await hub.request('GET', `/v1/people/${personId}/history`, p.tokens.sms);
+      expect(res.status).toBe(200);
+      expect(res.body.purpose).toBe('direct-support');
+      expect(res.body.events).toHaveLength(1);
+      expect(res.body.events[0]).toMatchObject({ type: 'PersonRegistered.v1', recordedBy: 'sms', basis: 'own-record', data: { name: body.name } });
+    });
+
+    it('given an agency with an identity grant (housing, public task), then it sees the identity and nothing it may not', async () => {
+      const res = await hub.request('GET', `/v1/people/${personId}`, p.tokens.housing);
+      expect(res.status).toBe(200);
+      expect(res.body.identity).toMatchObject({ name: body.name });
+      const history = await hub.request('GET', `/v1/people/${personId}/history`, p.tokens.housing);
+      expect(history.body.events[0]).toMatchObject({ basis: 'public-task', explanation: { agreementId: 'one-stop-shop', version: 1, grant: 1 } });
+    });
+
+    it('given an agency with no grant (police), then the person is not found, exactly as if they did not exist', async () => {
+      const summary = await hub.request('GET', `/v1/people/${personId}`, p.tokens.police);
+      const history = await hub.request('GET', `/v1/people/${personId}/history`, p.tokens.police);
+      const nobody = await hub.request('GET', `/v1/people/${randomUUID()}`, p.tokens.police);
+      expect([summary.status, history.status]).toEqual([404, 404]);
+      expect(summary.body.error.code).toBe(nobody.body.error.code);
+    });
+
+    it('lets a DPO read, but not register', async () => {
+      const dpo = await p.sms.token(['dpo']);
+      expect((await hub.request('GET', `/v1/people/${personId}`, dpo)).status).toBe(200);
+      expect((await withoutWriting(hub, () => hub.request('POST', '/v1/people', dpo, personBody()))).status).toBe(403);
+    });
+  });
+
+  describe('searching by name and date of birth', () => {
+    let personId: string;
+    let body: Record<string, unknown>;
+    const search = (token: string, query: Record<string, unknown>) =>
+      hub.request('GET', `/v1/people?${new URLSearchParams(query as Record<string, string>).toString()}`, token);
+
+    beforeAll(async () => {
+      body = personBody();
+      personId = await registerPerson(hub, p.tokens.sms, body);
+    });
+
+    it('finds the person for the agency that registered them', async () => {
+      const res = await search(p.tokens.sms, { name: body.name, dob: body.dateOfBirth });
+      expect(res.status).toBe(200);
+      expect(res.body.people).toEqual([{ personId, pseudonym: expect.stringMatching(/^psn_/), name: body.name, dateOfBirth: body.dateOfBirth }]);
+    });
+
+    it('finds the person for an agency granted identity', async () => {
+      const res = await search(p.tokens.housing, { name: body.name, dob: body.dateOfBirth });
+      expect(res.body.people.map((x: { personId: string }) => x.personId)).toEqual([personId]);
+    });
+
+    it('does not find the person for an agency without an identity grant', async () => {
+      const res = await search(p.tokens.police, { name: body.name, dob: body.dateOfBirth });
+      expect(res.status).toBe(200);
+      expect(res.body.people).toEqual([]);
+    });
+
+    it('matches exactly: another date of birth finds no one', async () => {
+      expect((await search(p.tokens.sms, { name: body.name, dob: '1990-01-01' })).body.people).toEqual([]);
+    });
+
+    it('refuses a search without a name, or with a malformed date, naming the parameter', async () => {
+      expect(blamedFields(await search(p.tokens.sms, { dob: '1988-03-14' }))).toEqual(['name']);
+      const badDob = await search(p.tokens.sms, { name: body.name, dob: '14-03-1988' });
+      expect(badDob.status).toBe(400);
+      expect(blamedFields(badDob)).toEqual(['dob']);
+    });
+  });
+
+  describe('ids in paths', () => {
+    it.each(['', '/history'])('answers 404 for an unknown person (GET /v1/people/{id}%s)', async (suffix) => {
+      const res = await hub.request('GET', `/v1/people/${randomUUID()}${suffix}`, p.tokens.sms);
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe('person.not-found');
+    });
+
+    it.each(['consents', 'assessments', 'check-ins'])('answers 404 for a write to an unknown person (POST .../%s)', async (what) => {
+      const res = await withoutWriting(hub, () => hub.request('POST', `/v1/people/${randomUUID()}/${what}`, p.tokens.sms, {}));
+      expect([400, 404]).toContain(res.status);
+      if (res.status === 400) expect(blamedFields(res)).not.toContain('personId');
+    });
+
+    it.each(['', '/history'])('answers 400 naming personId for a malformed UUID (GET /v1/people/not-a-uuid%s)', async (suffix) => {
+      const res = await hub.request('GET', `/v1/people/not-a-uuid${suffix}`, p.tokens.sms);
+      expect(res.status).toBe(400);
+      expect(blamedFields(res)).toEqual(['personId']);
+    });
+  });
+});
