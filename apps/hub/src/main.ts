@@ -31,14 +31,15 @@ async function main(): Promise<void> {
   const admin = adminIssuerOf(config, demo);
   if (!admin) console.warn('No administrator is configured (HUB_ADMIN_ISSUER/HUB_ADMIN_JWKS): admin calls will be refused.');
   if (config.HUB_PUBLISHER) {
-    const lease = new PublisherLease(runtime.store, 'publisher');
+    const lease = new PublisherLease(runtime.store, config.HUB_PUBLISHER_LEASE, config.HUB_PUBLISHER_LEASE_MS);
     runtime.startPublisher({ feed: config.HUB_DELIVERY.includes('feed'), lease, onError: (e) => console.error(`publisher: ${e.message}`) });
   }
   const expiry = new ConsentExpiryWatcher(runtime);
   expiry.start(1000, (e) => console.error(`consent expiry: ${e.message}`));
   const app = await createHttpApp({ runtime, config, admin });
   await app.listen(config.PORT, config.HUB_HOST);
-  const url = `http://${config.HUB_HOST}:${config.PORT}`;
+  const address = app.getHttpServer().address() as { port: number };
+  const url = `http://${config.HUB_HOST}:${address.port}`;
   console.log(`Onestop hub listening on ${url}  (API docs: ${url}/docs, health: ${url}/health)`);
   if (config.HUB_DEMO) {
     console.log('Demo tokens:  npm run token -- --agency sms --role caseworker');

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     esdbConnectionString: config.ESDB_CONNECTION_STRING,
     source: `urn:onestop:${config.HUB_AUDIENCE}`,
   });
-  const lease = new PublisherLease(runtime.store, process.env.HUB_PUBLISHER_LEASE ?? 'publisher');
+  const lease = new PublisherLease(runtime.store, config.HUB_PUBLISHER_LEASE, config.HUB_PUBLISHER_LEASE_MS);
   const publisher = runtime.startPublisher({
     feed: config.HUB_DELIVERY.includes('feed'),
     lease,

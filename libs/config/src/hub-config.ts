@@ -56,6 +56,14 @@ export class HubConfig {
   @Transform(bool) @IsBoolean({ message: 'HUB_PUBLISHER must be true or false' })
   HUB_PUBLISHER = true;
 
+  /** The publisher's lease (and journal) name; publishers sharing a name are one active instance. */
+  @Matches(/^[a-z0-9][a-z0-9-]{0,39}$/, { message: 'HUB_PUBLISHER_LEASE must be a slug' })
+  HUB_PUBLISHER_LEASE = 'publisher';
+
+  /** How long a publisher's lease lasts without renewal, in milliseconds. */
+  @Transform(int) @IsInt({ message: 'HUB_PUBLISHER_LEASE_MS must be a whole number of milliseconds' }) @Min(1000) @Max(300000)
+  HUB_PUBLISHER_LEASE_MS = 15000;
+
   /** Start the HTTP server on loopback only unless told otherwise. */
   @IsString()
   HUB_HOST = '127.0.0.1';

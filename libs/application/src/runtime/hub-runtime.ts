@@ -67,7 +67,7 @@ export class HubRuntime {
   startPublisher(setup: PublisherSetup): Publisher {
     const publisher = new Publisher({
       repository: this.repository,
-      journal: new PublisherJournal(this.db, 'publisher'),
+      journal: new PublisherJournal(this.db, setup.lease?.name ?? 'publisher'),
       signer: this.signer,
       pseudonyms: this.pseudonymizer,
       deliveries: { ...(setup.feed ? { feed: this.feed } : {}), ...(setup.kafka ? { kafka: setup.kafka } : {}) },
