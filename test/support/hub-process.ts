@@ -6,11 +6,10 @@ const LOADER = join(ROOT, 'libs/event-store/testing/child-process/register-types
 
 /** A hub (or publisher) running as a real OS process from the TypeScript sources. */
 export class HubProcess {
-  private output = '';
-
   private constructor(
     readonly child: ChildProcess,
     readonly url: string,
+    private output: string,
   ) {
     child.stdout?.on('data', (d) => (this.output += String(d)));
     child.stderr?.on('data', (d) => (this.output += String(d)));
@@ -36,7 +35,7 @@ export class HubProcess {
         if (!m) return;
         clearTimeout(timer);
         child.stdout?.off('data', onData);
-        const proc = new HubProcess(child, m[1] ?? '');
+        const proc = new HubProcess(child, m[1] ?? '', seen);
         resolve(proc);
       };
       child.stdout?.on('data', onData);

@@ -134,6 +134,7 @@ export class Publisher {
   /** One batch: returns whether events were processed. */
   private async step(): Promise<boolean> {
     const after = this.o.journal.checkpoint();
+    if ((after ?? 0) !== this.published) this.resume();
     const page = await this.o.repository.store.readAll({ after, maxCount: this.o.batchSize ?? 500 });
     if (page.length === 0) return false;
     let pending = this.newBatch();
@@ -239,6 +240,16 @@ export class Publisher {
       if (decision.permit) summary = applyToSummary(summary, { type: event.type, data: decision.data, occurredAt: event.metadata.occurredAt });
     }
     return summary.lastUpdated ? summary : null;
+  }
+
+  /**
+   * Another instance moved the checkpoint (it held the lease meanwhile): take up its
+   * partnership snapshot and forget cached consents, which may miss what it processed.
+   */
+  private resume(): void {
+    this.partnership = PartnershipState.restore(this.o.journal.partnership());
+    this.ledgers.clear();
+    this.published = this.o.journal.checkpoint() ?? 0;
   }
 
   /** Rebuilds from the start of the store: every feed message and disclosure again, same ids. */
