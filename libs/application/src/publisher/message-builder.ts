@@ -33,7 +33,11 @@ export function disclosureMessage(source: string, event: OpenedEvent, permit: Pe
   return message;
 }
 
-/** The unsigned retraction asking an agency to delete messages it holds. */
+/**
+ * The unsigned retraction asking an agency to delete messages it holds about one person. Its id
+ * is derived from the cause, the agency and the person's pseudonym: one cause (an agreement
+ * change) can retract from the same agency for many people, each in its own message.
+ */
 export function retractionMessage(
   source: string,
   agencyId: string,
@@ -43,7 +47,7 @@ export function retractionMessage(
 ): Omit<HubCloudEvent, 'signature'> {
   return {
     specversion: '1.0',
-    id: deterministicId('retraction', cause.id, agencyId),
+    id: deterministicId('retraction', cause.id, agencyId, pseudonym),
     source,
     type: RETRACTION_TYPE,
     subject: pseudonym,

@@ -78,6 +78,11 @@ export class PublisherJournal {
     };
   }
 
+  /** Whether the event was ever disclosed to the agency (even if retracted since). */
+  everDisclosed(agencyId: string, eventId: string): boolean {
+    return this.db.prepare('SELECT 1 FROM pub_disclosures WHERE agency_id = ? AND event_id = ? LIMIT 1').get(agencyId, eventId) !== undefined;
+  }
+
   /** People with held disclosures whose grounds cite the agreement. */
   peopleHeldUnder(agreementId: string): string[] {
     return this.db

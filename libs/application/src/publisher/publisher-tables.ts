@@ -26,6 +26,7 @@ export function createPublisherTables(db: Database): void {
       PRIMARY KEY (agency_id, message_id)
     );
     CREATE INDEX IF NOT EXISTS pub_disclosures_person ON pub_disclosures (person_id, agency_id);
+    CREATE INDEX IF NOT EXISTS pub_disclosures_event ON pub_disclosures (agency_id, event_id);
     CREATE TABLE IF NOT EXISTS pub_retractions (
       message_id TEXT PRIMARY KEY,
       agency_id TEXT NOT NULL,

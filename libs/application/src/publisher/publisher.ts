@@ -6,7 +6,7 @@ import { DecidableEvent, decide, Ground, groundFor } from '@onestop/policy';
 import { EventRepository, OpenedEvent } from '../event-repository';
 import { applyToSummary, emptySummary, PersonSummary } from '../reads/person-summary';
 import { ConsentLedgers } from './consent-ledgers';
-import { disclosureMessage, retractionMessage } from './message-builder';
+import { deterministicId, disclosureMessage, retractionMessage } from './message-builder';
 import { PartnershipState } from './partnership-state';
 import { PublisherLease } from './publisher-lease';
 import { DisclosureRow, JournalBatch, PublisherJournal } from './publisher-journal';
@@ -154,6 +154,7 @@ export class Publisher {
         if (ends) pending = await this.flush(pending);
         this.fanOut(event, personId, ledger, pending);
         if (ends) await this.retractForConsent(event, personId, ledger, pending);
+        if (event.type === 'ConsentGiven.v1') await this.discloseOnConsent(event, personId, ledger, pending);
       }
       pending.position = event.position;
     }
@@ -179,6 +180,26 @@ export class Publisher {
     this.published = pending.position;
     this.progress.emit('progress');
     return this.newBatch(pending.position);
+  }
+
+  /**
+   * A new consent makes the person's existing record visible to the agencies it names: each
+   * earlier person event the agency now may receive, and does not hold, is disclosed at once
+   * (first time under the event's id; again after a retraction under a new id).
+   */
+  private async discloseOnConsent(cause: OpenedEvent, personId: string, consents: ConsentLedger, pending: Pending): Promise<void> {
+    const consent = consents.get((cause.data as { consentId: string }).consentId);
+    if (!consent) return;
+    const earlier = (await this.o.repository.readStream(`person-${personId}`)).filter((e) => e.position < cause.position && !e.erased);
+    const held = new Set([...this.o.journal.held(personId), ...pending.disclosures].map((d) => `${d.agency_id}\u0000${d.event_id}`));
+    const named = (a: AgencyProfile) => consent.scope.recipients.agencies.includes(a.agencyId) || consent.scope.recipients.kinds.includes(a.kind);
+    for (const agency of this.partnership.agencyList().filter(named)) {
+      for (const event of earlier) {
+        if (held.has(`${agency.agencyId}\u0000${event.id}`)) continue;
+        const id = this.o.journal.everDisclosed(agency.agencyId, event.id) ? deterministicId('redisclosure', event.id, cause.id) : event.id;
+        this.disclose(event, agency, personId, consents, cause.metadata.occurredAt, pending, id);
+      }
+    }
   }
 
   private async retractForConsent(cause: OpenedEvent, personId: string, consents: ConsentLedger, pending: Pending): Promise<void> {
@@ -263,42 +284,45 @@ export class Publisher {
 
   private fanOut(event: OpenedEvent, personId: string, consents: ConsentLedger, pending: Pending): void {
     if (event.erased) return;
-    const at = event.metadata.occurredAt;
-    for (const agency of this.partnership.agencyList()) {
-      const decision = decide({
-        event: event as unknown as DecidableEvent,
-        agency: { agencyId: agency.agencyId, kind: agency.kind },
-        agreements: this.partnership.agreements,
-        consents,
-        at,
-        purpose: event.metadata.purpose,
-      });
-      if (!decision.permit) continue;
-      const pseudonym = this.o.pseudonyms.pseudonym(agency.agencyId, personId);
-      pending.outbound.push({ agencyId: agency.agencyId, key: pseudonym, message: disclosureMessage(this.o.source, event, decision, pseudonym) as never });
-      const grounds = decision.grounds;
-      pending.disclosures.push({
-        message_id: event.id,
-        agency_id: agency.agencyId,
-        event_id: event.id,
-        person_id: personId,
-        position: event.position,
-        event_type: event.type,
-        stream: event.stream,
-        revision: event.revision,
-        purpose: decision.purpose,
-        fields: JSON.stringify(decision.fields),
-        grounds: JSON.stringify(grounds),
-        consent_based: Object.values(grounds).some((g) => g?.kind === 'grant' && g.consentId) ? 1 : 0,
-        disclosed_at: at,
-      });
-      const key = `${agency.agencyId}\u0000${personId}`;
-      const previous = pending.summaries.get(key)?.summary ?? this.o.journal.summary(agency.agencyId, personId) ?? emptySummary(pseudonym);
-      const summary = applyToSummary(previous, { type: event.type, data: decision.data, occurredAt: at });
-      pending.summaries.set(key, { agencyId: agency.agencyId, personId, summary });
-      pending.outbound[pending.outbound.length - 1].summary = summary as unknown as Record<string, unknown>;
-    }
+    for (const agency of this.partnership.agencyList()) this.disclose(event, agency, personId, consents, event.metadata.occurredAt, pending, event.id);
   }
+
+  /** Decides one event for one agency at `at`; when permitted, queues the message, disclosure and summary. */
+  private disclose(event: OpenedEvent, agency: AgencyProfile, personId: string, consents: ConsentLedger, at: string, pending: Pending, messageId: string): void {
+    const decision = decide({
+      event: event as unknown as DecidableEvent,
+      agency: { agencyId: agency.agencyId, kind: agency.kind },
+      agreements: this.partnership.agreements,
+      consents,
+      at,
+      purpose: event.metadata.purpose,
+    });
+    if (!decision.permit) return;
+    const pseudonym = this.o.pseudonyms.pseudonym(agency.agencyId, personId);
+    const message = { ...disclosureMessage(this.o.source, event, decision, pseudonym), id: messageId };
+    pending.outbound.push({ agencyId: agency.agencyId, key: pseudonym, message: message as never });
+    const grounds = decision.grounds;
+    pending.disclosures.push({
+      message_id: messageId,
+      agency_id: agency.agencyId,
+      event_id: event.id,
+      person_id: personId,
+      position: event.position,
+      event_type: event.type,
+      stream: event.stream,
+      revision: event.revision,
+      purpose: decision.purpose,
+      fields: JSON.stringify(decision.fields),
+      grounds: JSON.stringify(grounds),
+      consent_based: Object.values(grounds).some((g) => g?.kind === 'grant' && g.consentId) ? 1 : 0,
+      disclosed_at: at,
+    });
+    const key = `${agency.agencyId}\u0000${personId}`;
+    const previous = pending.summaries.get(key)?.summary ?? this.o.journal.summary(agency.agencyId, personId) ?? emptySummary(pseudonym);
+    const summary = applyToSummary(previous, { type: event.type, data: decision.data, occurredAt: event.metadata.occurredAt });
+    pending.summaries.set(key, { agencyId: agency.agencyId, personId, summary });
+  }
+
 }
 
 /** The categories of a disclosure whose ground relied on the given test. */
