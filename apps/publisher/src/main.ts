@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   const publisher = runtime.startPublisher({
     feed: config.HUB_DELIVERY.includes('feed'),
     lease,
+    agencies: config.HUB_PUBLISHER_AGENCIES,
     onError: (e) => console.error(`publisher: ${e.message}`),
   });
   console.log(`Onestop publisher started (instance ${lease.holder}), resuming after position ${publisher.position}.`);

@@ -60,6 +60,11 @@ export class HubConfig {
   @Matches(/^[a-z0-9][a-z0-9-]{0,39}$/, { message: 'HUB_PUBLISHER_LEASE must be a slug' })
   HUB_PUBLISHER_LEASE = 'publisher';
 
+  /** The agencies this publisher serves (comma-separated ids); empty for all. Partitions work across publishers. */
+  @Transform(list)
+  @Matches(/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){1,39}$/, { each: true, message: 'HUB_PUBLISHER_AGENCIES must be agency ids separated by commas' })
+  HUB_PUBLISHER_AGENCIES: string[] = [];
+
   /** How long a publisher's lease lasts without renewal, in milliseconds. */
   @Transform(int) @IsInt({ message: 'HUB_PUBLISHER_LEASE_MS must be a whole number of milliseconds' }) @Min(1000) @Max(300000)
   HUB_PUBLISHER_LEASE_MS = 15000;

@@ -28,6 +28,8 @@ export interface PublisherOptions {
   onError?: (error: Error) => void;
   /** When set, the publisher delivers only while it holds this lease (one active instance). */
   lease?: PublisherLease;
+  /** The agencies this publisher serves; all when absent. Each agency must have exactly one publisher. */
+  agencies?: ReadonlySet<string>;
 }
 
 type Pending = JournalBatch & { outbound: Outbound[] };
@@ -193,7 +195,7 @@ export class Publisher {
     const earlier = (await this.o.repository.readStream(`person-${personId}`)).filter((e) => e.position < cause.position && !e.erased);
     const held = new Set([...this.o.journal.held(personId), ...pending.disclosures].map((d) => `${d.agency_id}\u0000${d.event_id}`));
     const named = (a: AgencyProfile) => consent.scope.recipients.agencies.includes(a.agencyId) || consent.scope.recipients.kinds.includes(a.kind);
-    for (const agency of this.partnership.agencyList().filter(named)) {
+    for (const agency of this.served().filter(named)) {
       for (const event of earlier) {
         if (held.has(`${agency.agencyId}\u0000${event.id}`)) continue;
         const id = this.o.journal.everDisclosed(agency.agencyId, event.id) ? deterministicId('redisclosure', event.id, cause.id) : event.id;
@@ -226,7 +228,8 @@ export class Publisher {
   /** Queues one retraction per agency for the lost disclosures, and that agency's new summary. */
   private async retract(cause: OpenedEvent, personId: string, lost: DisclosureRow[], reason: RetractionData['reason'], consents: ConsentLedger, pending: Pending): Promise<void> {
     const byAgency = new Map<string, DisclosureRow[]>();
-    lost.forEach((r) => byAgency.set(r.agency_id, [...(byAgency.get(r.agency_id) ?? []), r]));
+    const serves = (agencyId: string) => !this.o.agencies || this.o.agencies.has(agencyId);
+    lost.filter((r) => serves(r.agency_id)).forEach((r) => byAgency.set(r.agency_id, [...(byAgency.get(r.agency_id) ?? []), r]));
     for (const [agencyId, rows] of byAgency) {
       const pseudonym = this.o.pseudonyms.pseudonym(agencyId, personId);
       const data: RetractionData = { retractedIds: rows.map((r) => r.message_id), reason, causeId: cause.id };
@@ -284,7 +287,13 @@ export class Publisher {
 
   private fanOut(event: OpenedEvent, personId: string, consents: ConsentLedger, pending: Pending): void {
     if (event.erased) return;
-    for (const agency of this.partnership.agencyList()) this.disclose(event, agency, personId, consents, event.metadata.occurredAt, pending, event.id);
+    for (const agency of this.served()) this.disclose(event, agency, personId, consents, event.metadata.occurredAt, pending, event.id);
+  }
+
+  /** The agencies this publisher delivers to, in id order. */
+  private served(): AgencyProfile[] {
+    const all = this.partnership.agencyList();
+    return this.o.agencies ? all.filter((a) => this.o.agencies!.has(a.agencyId)) : all;
   }
 
   /** Decides one event for one agency at `at`; when permitted, queues the message, disclosure and summary. */

@@ -31,6 +31,8 @@ export interface PublisherSetup {
   onError?: (error: Error) => void;
   /** One active publisher across processes. */
   lease?: PublisherLease;
+  /** Serve only these agencies (partitioned publishers); all when absent or empty. */
+  agencies?: string[];
 }
 
 /** The clock every command and read uses. */
@@ -76,6 +78,7 @@ export class HubRuntime {
       now: this.clock.now,
       onError: setup.onError,
       lease: setup.lease,
+      agencies: setup.agencies?.length ? new Set(setup.agencies) : undefined,
     });
     this.repository.onAppended(() => publisher.notify());
     publisher.start();
