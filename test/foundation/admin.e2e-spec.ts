@@ -82,6 +82,12 @@ describe('partnership administration over HTTP', () => {
         expect(blamedFields(res)).toEqual(['jwks']);
       });
 
+      it('when jwks is null and no jwksUri is given (an agency without keys)', async () => {
+        const res = await withoutWriting(hub, () => putAgency('newcomer', registration(newcomer, { jwks: null })));
+        expect(res.status).toBe(400);
+        expect(blamedFields(res)).toEqual(['jwks']);
+      });
+
       it('when the jwks holds a private key', async () => {
         const privateJwk = { ...newcomer.publicJwk, d: 'c2VjcmV0LXNjYWxhci1ub3QtZm9yLXRoZS1odWI' };
         const res = await withoutWriting(hub, () => putAgency('newcomer', registration(newcomer, { jwks: { keys: [privateJwk] } })));

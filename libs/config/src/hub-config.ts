@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync, ValidateIf } from 'class-validator';
+import { ArrayMinSize, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync, ValidateIf } from 'class-validator';
 
 const bool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase()) ? true : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase()) ? false : value;
@@ -41,7 +41,9 @@ export class HubConfig {
   ESDB_CONNECTION_STRING?: string;
 
   /** `feed`, `kafka`, or both (comma-separated). */
-  @Transform(list) @IsIn(['feed', 'kafka'], { each: true, message: 'HUB_DELIVERY must be feed, kafka, or feed,kafka' })
+  @Transform(list)
+  @ArrayMinSize(1, { message: 'HUB_DELIVERY must be feed, kafka, or feed,kafka' })
+  @IsIn(['feed', 'kafka'], { each: true, message: 'HUB_DELIVERY must be feed, kafka, or feed,kafka' })
   HUB_DELIVERY: Array<'feed' | 'kafka'> = ['feed'];
 
   @ValidateIf((c: HubConfig) => c.HUB_DELIVERY.includes('kafka'))

@@ -34,7 +34,7 @@ export class AgenciesController {
   @Roles('admin')
   @ApiOperation({ summary: 'Register an agency or replace its registration (keys, delivery, services)' })
   async put(@Caller() caller: Principal, @Param('agencyId', slugParam('agencyId')) agencyId: string, @Body() body: PutAgencyDto, @Res({ passthrough: true }) res: Response) {
-    if ((body.jwks === undefined) === (body.jwksUri === undefined)) throw new ValidationError({ jwks: 'give exactly one of jwks or jwksUri' });
+    if ((body.jwks == null) === (body.jwksUri == null)) throw new ValidationError({ jwks: 'give exactly one of jwks or jwksUri' });
     const privateKey = body.jwks?.keys.findIndex((k) => ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'].some((p) => p in k));
     if (privateKey !== undefined && privateKey >= 0) throw new ValidationError({ [`jwks.keys[${privateKey}]`]: 'must be a public key (no private or symmetric parts)' });
     const unusable = body.jwks?.keys.findIndex((k) => !isPublicJwk(k));

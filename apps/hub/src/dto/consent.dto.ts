@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { CATEGORIES, Category, CONSENT_METHODS, ConsentMethod, Purpose, PURPOSES } from '@onestop/domain';
 import { ExpectedRevisionDto, SLUG } from './common.dto';
 
@@ -20,7 +20,7 @@ export class RecipientsDto {
 
 /** `POST /v1/people/{personId}/consents`: records consent given by the person. */
 export class GiveConsentDto extends ExpectedRevisionDto {
-  @ApiProperty({ type: RecipientsDto }) @ValidateNested() @Type(() => RecipientsDto) recipients!: RecipientsDto;
+  @ApiProperty({ type: RecipientsDto }) @IsObject() @ValidateNested() @Type(() => RecipientsDto) recipients!: RecipientsDto;
   @ApiProperty({ enum: CATEGORIES, isArray: true }) @IsArray() @IsIn(CATEGORIES, { each: true }) categories!: Category[];
   @ApiProperty({ enum: PURPOSES, isArray: true }) @IsArray() @IsIn(PURPOSES, { each: true }) purposes!: Purpose[];
   @ApiProperty({ enum: CONSENT_METHODS }) @IsIn(CONSENT_METHODS) method!: ConsentMethod;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEmail, IsIn, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { IsEmail, IsIn, IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { NEED_LEVELS, NeedLevel } from '@onestop/domain';
 import { ExpectedRevisionDto, ISO_DATE } from './common.dto';
 
@@ -43,12 +43,12 @@ export class NeedsDto {
 
 /** `POST /v1/people/{personId}/assessments`: records a needs assessment. */
 export class AssessmentDto extends ExpectedRevisionDto {
-  @ApiProperty({ type: NeedsDto }) @ValidateNested() @Type(() => NeedsDto) needs!: NeedsDto;
+  @ApiProperty({ type: NeedsDto }) @IsObject() @ValidateNested() @Type(() => NeedsDto) needs!: NeedsDto;
 }
 
 /** `POST /v1/people/{personId}/check-ins`: records a weekly check-in. */
 export class CheckInDto extends ExpectedRevisionDto {
-  @ApiProperty({ type: NeedsDto }) @ValidateNested() @Type(() => NeedsDto) changes!: NeedsDto;
+  @ApiProperty({ type: NeedsDto }) @IsObject() @ValidateNested() @Type(() => NeedsDto) changes!: NeedsDto;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 4000) note?: string;
 }
 

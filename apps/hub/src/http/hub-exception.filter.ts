@@ -47,7 +47,9 @@ export class HubExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const code = status === 404 ? 'route.not-found' : status === 413 ? 'request.too-large' : status === 400 ? 'request.malformed' : `http.${status}`;
-      response.status(status).json({ error: { code, message: exception.message } });
+      // A 400 here is Nest's mapping of the JSON parser's SyntaxError (or a badly encoded URL); its message quotes the input.
+      const message = status === 400 ? 'the body is not valid JSON, or the URL is badly encoded' : exception.message;
+      response.status(status).json({ error: { code, message } });
       return;
     }
     const type = (exception as { type?: string })?.type;

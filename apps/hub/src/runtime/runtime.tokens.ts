@@ -21,7 +21,7 @@ export function metadataFor(
   return metadata;
 }
 
-/** The expected revision from `If-Match` or, failing that, the body. */
+/** The expected revision from `If-Match` or, failing that, the body (`null` there means none). */
 export function expectedRevisionOf(ifMatch: number | undefined, body?: { expectedRevision?: number }): number | undefined {
-  return ifMatch ?? body?.expectedRevision;
+  return ifMatch ?? body?.expectedRevision ?? undefined;
 }
