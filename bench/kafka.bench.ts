@@ -56,10 +56,10 @@ export async function benchKafka(options: { quick: boolean; brokers: string[] })
     let adapterLatency = { p50: Infinity, p99: Infinity };
     let rawLatency = { p50: Infinity, p99: Infinity };
     for (let round = 0; round < rounds; round += 1) {
-      rawRate = Math.max(rawRate, await throughput(await raw(work), work));
-      adapterRate = Math.max(adapterRate, await throughput(await adapter(), work));
       rawLatency = best(rawLatency, await latency(await raw(singles), singles));
       adapterLatency = best(adapterLatency, await latency(await adapter(), singles));
+      rawRate = Math.max(rawRate, await throughput(await raw(work), work));
+      adapterRate = Math.max(adapterRate, await throughput(await adapter(), work));
     }
     const rawName = 'raw kafkajs idempotent producer, acks=-1, same records';
     return [

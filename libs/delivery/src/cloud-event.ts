@@ -15,7 +15,10 @@ export interface HubCloudEvent {
   time: string;
   datacontenttype: 'application/json';
   data: Record<string, unknown>;
-  /** The agreement whose grant permitted most of the data (`own-record` for the agency's own). */
+  /**
+   * The agreement whose grant permitted most of the data (`own-record` for the agency's own;
+   * `referral-party` for a referral's progress sent to the agency that raised it).
+   */
   agreementid: string;
   agreementversion: number;
   grant: number;

@@ -37,6 +37,39 @@ export class MessageSigner {
     const [header, , signature] = jws.split('.');
     return { ...message, signature: `${header}..${signature}` };
   }
+
+  /**
+   * Signs any JSON payload (audit checkpoints, exports): a detached JWS `header..signature` over
+   * its canonical JSON, with `typ` naming what it is. Verify with `verifyPayload`.
+   */
+  async signPayload(payload: unknown, typ: string): Promise<string> {
+    const jws = await new CompactSign(new TextEncoder().encode(canonicalJson(payload))).setProtectedHeader({ alg: 'EdDSA', kid: this.kid, typ }).sign(this.key);
+    const [header, , signature] = jws.split('.');
+    return `${header}..${signature}`;
+  }
+}
+
+/** Whether a string is base64url exactly as an encoder writes it (no padding, no stray bits). */
+const canonicalBase64url = (text: string): boolean => /^[A-Za-z0-9_-]+$/.test(text) && Buffer.from(text, 'base64url').toString('base64url') === text;
+
+/**
+ * Verifies a detached JWS made by `signPayload` against a JWKS: EdDSA only, the `typ` expected,
+ * and both parts in canonical base64url, so that no other string than the one signed verifies.
+ */
+export async function verifyPayload(payload: unknown, detached: string, jwks: HubJwks, typ: string): Promise<boolean> {
+  const [header, empty, signature, ...rest] = detached.split('.');
+  if (rest.length > 0 || empty !== '' || !header || !signature || !canonicalBase64url(header) || !canonicalBase64url(signature)) return false;
+  try {
+    const parsed = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { kid?: string; alg?: string; typ?: string };
+    if (parsed.alg !== 'EdDSA' || parsed.typ !== typ) return false;
+    const jwk = jwks.keys.find((k) => k.kid === parsed.kid);
+    if (!jwk) return false;
+    const body = Buffer.from(canonicalJson(payload)).toString('base64url');
+    await flattenedVerify({ protected: header, payload: body, signature }, await importJWK(jwk, 'EdDSA'), { algorithms: ['EdDSA'] });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Verifies a message's detached signature against a JWKS (what an agency does). */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
+import { KafkaJSError, type Kafka } from 'kafkajs';
 
 /** One record of a topic as a consumer sees it (headers decoded as UTF-8). */
 export interface KafkaRecord {
@@ -16,16 +16,7 @@ export interface KafkaRecord {
  * would: partition by partition, each in offset order. A topic that does not exist reads as empty.
  */
 export async function readTopic(kafka: Kafka, topic: string, timeoutMs = 30_000): Promise<KafkaRecord[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  let targets: Map<number, number>;
-  try {
-    if (!(await admin.listTopics()).includes(topic)) return [];
-    const offsets = await admin.fetchTopicOffsets(topic);
-    targets = new Map(offsets.filter((o) => Number(o.high) > Number(o.low)).map((o) => [o.partition, Number(o.high)]));
-  } finally {
-    await admin.disconnect();
-  }
+  const targets = await highWatermarks(kafka, topic, Date.now() + timeoutMs);
   if (targets.size === 0) return [];
 
   const records = new Map<string, KafkaRecord>();
@@ -69,4 +60,27 @@ export async function readTopic(kafka: Kafka, topic: string, timeoutMs = 30_000)
   return [...records.values()]
     .filter((r) => r.offset < targets.get(r.partition)!)
     .sort((a, b) => a.partition - b.partition || a.offset - b.offset);
+}
+
+/**
+ * The high watermark of each non-empty partition (none when the topic does not exist). Retries
+ * the transient errors a broker answers for a topic created a moment ago (not leader yet).
+ */
+async function highWatermarks(kafka: Kafka, topic: string, deadline: number): Promise<Map<number, number>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (;;) {
+      try {
+        if (!(await admin.listTopics()).includes(topic)) return new Map();
+        const offsets = await admin.fetchTopicOffsets(topic);
+        return new Map(offsets.filter((o) => Number(o.high) > Number(o.low)).map((o) => [o.partition, Number(o.high)]));
+      } catch (error) {
+        if (!(error instanceof KafkaJSError && error.retriable) || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
 }

@@ -1,5 +1,5 @@
 import { HubError } from '@onestop/domain';
-import { Admin, Kafka, logLevel, Partitioners, Producer, SASLOptions } from 'kafkajs';
+import { Admin, Kafka, KafkaJSError, logLevel, Partitioners, Producer, SASLOptions } from 'kafkajs';
 import type { Delivery, Outbound } from '../delivery.port';
 import { translateKafkaError } from './kafka-errors';
 import { topicMessagesOf } from './kafka-messages';
@@ -124,8 +124,8 @@ export class KafkaDelivery implements Delivery {
     if (missing.length > 0) {
       const topics = missing.flatMap((id) => agencyTopicConfigs(agencyTopics(this.options.topicPrefix, id), this.options));
       const creating = this.admin
-        .createTopics({ topics, waitForLeaders: true, timeout: this.options.ackTimeoutMs })
-        .then(() => undefined)
+        .createTopics({ topics, waitForLeaders: false, timeout: this.options.ackTimeoutMs })
+        .then(() => this.waitForLeaders(topics.map((t) => t.topic)))
         .catch((error: unknown) => {
           for (const id of missing) if (this.ensured.get(id) === creating) this.ensured.delete(id);
           throw translateKafkaError(error, `creating the Kafka topics of ${missing.length} agencies`);
@@ -135,13 +135,33 @@ export class KafkaDelivery implements Delivery {
     await Promise.all(agencyIds.map((id) => this.ensured.get(id)));
   }
 
+  /**
+   * Waits until every partition of the topics has a leader. (kafkajs's own `waitForLeaders` gives
+   * up when the metadata does not list a just-created topic yet, which KRaft brokers report for a
+   * moment after creating it.)
+   */
+  private async waitForLeaders(topics: string[]): Promise<void> {
+    const deadline = Date.now() + this.options.ackTimeoutMs;
+    for (;;) {
+      try {
+        const metadata = await this.admin.fetchTopicMetadata({ topics });
+        const ready = metadata.topics.filter((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+        if (ready.length === topics.length) return;
+      } catch (error) {
+        if (!(error instanceof KafkaJSError && error.retriable) || Date.now() > deadline) throw error;
+      }
+      if (Date.now() > deadline) throw new Error(`the new topics had no leaders after ${this.options.ackTimeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   private async connectedProducer(): Promise<Producer> {
     if (this.producer) return this.producer;
     const producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false, // only topics created with the settings above
+      createPartitioner: Partitioners.DefaultPartitioner, // Java-compatible murmur2: every client agrees on a key's partition
       retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: this.options.retries },
     });
     await producer.connect();

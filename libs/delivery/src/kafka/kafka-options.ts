@@ -1,4 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
+import { ValidationError } from '@onestop/domain';
 
 /** SASL credentials for a production broker (sent only after TLS is up when `ssl` is set). */
 export interface KafkaSaslOptions {
@@ -64,15 +65,17 @@ export const KAFKA_DEFAULTS = {
 export type ResolvedKafkaDeliveryOptions = Required<Omit<KafkaDeliveryOptions, 'ssl' | 'sasl'>> &
   Pick<KafkaDeliveryOptions, 'ssl' | 'sasl'>;
 
+/** Fills in the defaults; a `ValidationError` names each bad option. */
 export function resolveKafkaDeliveryOptions(options: KafkaDeliveryOptions): ResolvedKafkaDeliveryOptions {
   const resolved: ResolvedKafkaDeliveryOptions = {
     ...KAFKA_DEFAULTS,
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
   } as ResolvedKafkaDeliveryOptions;
-  if (resolved.brokers.length === 0) throw new Error('Kafka delivery needs at least one broker');
-  for (const key of ['partitions', 'replicationFactor', 'eventsRetentionMs', 'tombstoneRetentionMs', 'ackTimeoutMs'] as const) {
-    if (!Number.isSafeInteger(resolved[key]) || resolved[key] < 1) throw new Error(`Kafka delivery option ${key} must be a positive integer`);
+  const bad: Record<string, string> = {};
+  if (resolved.brokers.length === 0) bad.brokers = 'needs at least one host:port';
+  for (const key of ['partitions', 'replicationFactor', 'eventsRetentionMs', 'tombstoneRetentionMs', 'ackTimeoutMs', 'retries'] as const) {
+    if (!Number.isSafeInteger(resolved[key]) || resolved[key] < 1) bad[key] = 'must be a positive integer';
   }
-  if (!Number.isSafeInteger(resolved.retries) || resolved.retries < 1) throw new Error('Kafka delivery option retries must be at least 1');
+  if (Object.keys(bad).length > 0) throw new ValidationError(bad);
   return resolved;
 }

@@ -1,3 +1,4 @@
+import { ValidationError } from '@onestop/domain';
 import type { ITopicConfig } from 'kafkajs';
 import type { ResolvedKafkaDeliveryOptions } from './kafka-options';
 
@@ -12,12 +13,14 @@ export interface AgencyTopics {
 const LEGAL = /^[a-zA-Z0-9._-]+$/;
 const MAX_TOPIC_LENGTH = 249;
 
-/** `<prefix>.<agencyId>.events` and `<prefix>.<agencyId>.people`; throws on names Kafka would refuse. */
+/** `<prefix>.<agencyId>.events` and `<prefix>.<agencyId>.people`; a `ValidationError` for names Kafka would refuse. */
 export function agencyTopics(prefix: string, agencyId: string): AgencyTopics {
-  if (!LEGAL.test(prefix)) throw new Error(`Kafka topic prefix ${JSON.stringify(prefix)} may use only letters, digits, '.', '_' and '-'`);
-  if (!LEGAL.test(agencyId)) throw new Error(`agency id ${JSON.stringify(agencyId)} cannot name a Kafka topic`);
+  const bad: Record<string, string> = {};
+  if (!LEGAL.test(prefix)) bad.topicPrefix = "may use only letters, digits, '.', '_' and '-'";
+  if (!LEGAL.test(agencyId)) bad.agencyId = "may use only letters, digits, '.', '_' and '-' to name a Kafka topic";
   const topics = { events: `${prefix}.${agencyId}.events`, people: `${prefix}.${agencyId}.people` };
-  if (topics.events.length > MAX_TOPIC_LENGTH) throw new Error(`Kafka topic name for agency ${agencyId} is too long`);
+  if (topics.events.length > MAX_TOPIC_LENGTH) bad.agencyId = `makes a topic name longer than ${MAX_TOPIC_LENGTH} characters`;
+  if (Object.keys(bad).length > 0) throw new ValidationError(bad);
   return topics;
 }
 
