@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { HubRuntime, PublisherLease } from '@onestop/application';
+import { HubRuntime, openKafkaDelivery, PublisherLease } from '@onestop/application';
 import { ConfigError, HubConfig, loadConfig } from '@onestop/config';
 
 /**
@@ -25,8 +25,10 @@ async function main(): Promise<void> {
     source: `urn:onestop:${config.HUB_AUDIENCE}`,
   });
   const lease = new PublisherLease(runtime.store, config.HUB_PUBLISHER_LEASE, config.HUB_PUBLISHER_LEASE_MS);
+  const kafka = config.HUB_DELIVERY.includes('kafka') ? await openKafkaDelivery(process.env, runtime.directory, 'onestop-publisher') : undefined;
   const publisher = runtime.startPublisher({
     feed: config.HUB_DELIVERY.includes('feed'),
+    kafka,
     lease,
     agencies: config.HUB_PUBLISHER_AGENCIES,
     onError: (e) => console.error(`publisher: ${e.message}`),
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
   console.log(`Onestop publisher started (instance ${lease.holder}), resuming after position ${publisher.position}.`);
   const stop = async () => {
     await runtime.close();
+    await kafka?.close();
     process.exit(0);
   };
   process.once('SIGINT', stop);
