@@ -29,6 +29,19 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly' } }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  // The web console runs in the browser: ES modules with the browser's globals, and no Node.
+  {
+    files: ['apps/console/public/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        [
+          ...['window', 'document', 'location', 'sessionStorage', 'fetch', 'atob', 'Node', 'CustomEvent', 'AbortController', 'TextDecoder', 'TextDecoderStream', 'URL', 'URLSearchParams', 'Blob', 'Intl', 'setInterval', 'clearInterval'].map((name) => [name, 'readonly']),
+          ...['require', 'module', 'process', '__dirname', 'Buffer'].map((name) => [name, 'off']),
+        ],
+      ),
+    },
+  },
   restrict(
     ['libs/domain/**/*.ts'],
     ['@nestjs', '@onestop/policy', '@onestop/event-store', '@onestop/delivery', '@onestop/audit', '@onestop/auth', '@onestop/crypto', '@onestop/application', 'better-sqlite3', 'kafkajs', '@eventstore/db-client', 'node:fs', 'fs', ...APPS],
