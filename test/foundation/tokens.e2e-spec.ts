@@ -1,28 +1,7 @@
-import { createHmac, createPublicKey, KeyObject, sign } from 'node:crypto';
-import { AUDIENCE, Issuer, TestHub } from '../support/hub-harness';
+import { createHmac, createPublicKey } from 'node:crypto';
+import { Issuer, TestHub } from '../support/hub-harness';
 import { personBody, withoutWriting } from '../support/fixtures';
-
-const b64 = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
-const nowSeconds = (): number => Math.floor(Date.now() / 1000);
-
-/** The claims of a valid caseworker token from `issuer`; `overrides` change or (as undefined) drop them. */
-const claims = (issuer: Issuer, overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
-  iss: issuer.issuer,
-  aud: AUDIENCE,
-  sub: `${issuer.agencyId}-user`,
-  agency: issuer.agencyId,
-  roles: ['caseworker'],
-  iat: nowSeconds(),
-  exp: nowSeconds() + 600,
-  ...overrides,
-});
-
-/** A token built by hand with a real ES256 signature, so any header or claim can be tried. */
-function handSigned(signer: Issuer, header: Record<string, unknown>, payload: Record<string, unknown>): string {
-  const input = `${b64({ alg: 'ES256', typ: 'JWT', kid: signer.publicJwk.kid, ...header })}.${b64(payload)}`;
-  const signature = sign('sha256', Buffer.from(input), { key: signer.privateKey as KeyObject, dsaEncoding: 'ieee-p1363' });
-  return `${input}.${signature.toString('base64url')}`;
-}
+import { b64, claims, handSigned, nowSeconds } from '../attack/forge';
 
 describe('tokens over HTTP', () => {
   let hub: TestHub;

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
-import { exportJWK, generateKeyPair, JWK, KeyLike, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, JWK, KeyLike, SignJWT } from 'jose';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,8 @@ import { HubRuntime } from '@onestop/application';
 import type { Role } from '@onestop/domain';
 import { createHttpApp } from '../../apps/hub/src/bootstrap';
 import { loadConfig } from '@onestop/config';
+import { DevKey, devIssuer, loadOrCreateDevKeys } from '@onestop/auth';
+import { DEMO_KEY_IDS, seedDemo } from '../../apps/hub/src/demo/seed-demo';
 
 export const AUDIENCE = 'onestop-hub';
 
@@ -25,6 +27,11 @@ export class Issuer {
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
     const jwk = { ...(await exportJWK(publicKey)), kid: `${agencyId}-1`, alg: 'ES256', use: 'sig' };
     return new Issuer(`https://idp.${agencyId}.test`, agencyId, privateKey, jwk);
+  }
+
+  /** The issuer of one of the demo's dev keys (`keyId` is an agency id or `partnership-admin`). */
+  static async fromDevKey(agencyId: string, keyId: string, key: DevKey): Promise<Issuer> {
+    return new Issuer(devIssuer(keyId), agencyId, (await importJWK(key.privateJwk, 'ES256')) as KeyLike, key.publicJwks.keys[0]);
   }
 
   /** A real signed token; `claims` override the defaults. */
@@ -56,17 +63,26 @@ export class TestHub {
     readonly admin: Issuer,
   ) {}
 
-  static async start(options: { now?: () => Date; publisher?: boolean; dataDir?: string } = {}): Promise<TestHub> {
+  /**
+   * `demo: true` runs the hub as `npm start` does with HUB_DEMO: the demo partnership is seeded,
+   * the administrator is the demo's dev key and the console's demo sign-in is on.
+   * `config` sets environment variables of the hub's configuration. Rate limiting is off unless
+   * `config` sets `HUB_RATE_LIMIT`: a test acts as a whole partnership through a few tokens.
+   */
+  static async start(options: { now?: () => Date; publisher?: boolean; dataDir?: string; demo?: boolean; config?: Record<string, string> } = {}): Promise<TestHub> {
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'onestop-e2e-'));
-    const admin = await Issuer.create('partnership');
-    const config = loadConfig({ HUB_DATA_DIR: dataDir, PORT: '0' });
+    const config = loadConfig({ HUB_DATA_DIR: dataDir, PORT: '0', HUB_RATE_LIMIT: '0', ...options.config });
     const runtime = await HubRuntime.open({ dataDir, store: 'sqlite', now: options.now, source: 'urn:onestop:test-hub' });
+    const devKeys = options.demo ? await loadOrCreateDevKeys(dataDir, DEMO_KEY_IDS) : undefined;
+    if (devKeys) await seedDemo(runtime, devKeys);
+    const admin = devKeys ? await Issuer.fromDevKey('partnership', 'partnership-admin', devKeys.get('partnership-admin')!) : await Issuer.create('partnership');
     if (options.publisher !== false) runtime.startPublisher({ feed: true });
     const app = await createHttpApp({
       runtime,
       config,
       admin: { issuer: admin.issuer, agencyId: 'partnership', jwks: { keys: [admin.publicJwk] }, allowedRoles: ['admin'] },
       logger: false,
+      ...(devKeys ? { demo: { keys: devKeys } } : {}),
     });
     await app.listen(0, '127.0.0.1');
     const port = (app.getHttpServer().address() as AddressInfo).port;

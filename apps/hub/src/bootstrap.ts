@@ -4,11 +4,15 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { existsSync, readFileSync } from 'node:fs';
 import { HubRuntime } from '@onestop/application';
-import { TokenVerifier, TrustedIssuer } from '@onestop/auth';
+import { DevKey, TokenVerifier, TrustedIssuer } from '@onestop/auth';
 import { PartnershipIssuers, PARTNERSHIP_ADMIN } from './auth/partnership-issuers';
 import { HubConfig } from '@onestop/config';
 import { hubValidationPipe } from './http/validation.pipe';
+import { jsonShapeLimit } from './http/json-depth';
+import { RateLimit, RateLimiter, rateLimitOf } from './http/rate-limit';
+import { clientRateLimit } from './http/rate-limit.guard';
 import { HubModule } from './hub.module';
+import { DemoSignIn } from './console/demo-sign-in';
 
 /** Reads `HUB_ADMIN_JWKS`: a JWKS as JSON, or the path of a file holding one. */
 export function parseAdminJwks(value: string): TrustedIssuer['jwks'] {
@@ -32,17 +36,32 @@ export interface HttpAppOptions {
   config: HubConfig;
   admin?: TrustedIssuer;
   logger?: LogLevel[] | false;
+  /**
+   * The demo's dev keys: enables the console's demo sign-in (only when the hub runs the demo).
+   * `withAdmin: false` when the administrator is configured, so the demo's admin key is not trusted.
+   */
+  demo?: { keys: ReadonlyMap<string, DevKey>; withAdmin?: boolean };
+  /** Overrides `HUB_RATE_LIMIT`/`HUB_RATE_LIMIT_BURST`; `false` turns the limit off. */
+  rateLimit?: RateLimit | false;
 }
 
 /** Builds the Nest HTTP application around an open runtime (used by `main` and the tests). */
 export async function createHttpApp(options: HttpAppOptions): Promise<INestApplication> {
   const verifier = new TokenVerifier({ audience: options.config.HUB_AUDIENCE, issuers: new PartnershipIssuers(options.runtime.directory, options.admin), clockToleranceSeconds: 30 });
-  const app = await NestFactory.create<NestExpressApplication>(HubModule.register({ runtime: options.runtime, verifier }), {
+  const rateLimit = options.rateLimit ?? rateLimitOf(options.config);
+  const limiter = rateLimit ? new RateLimiter(rateLimit) : undefined;
+  const app = await NestFactory.create<NestExpressApplication>(HubModule.register({ runtime: options.runtime, verifier, demo: options.demo ? new DemoSignIn(options.demo.keys, options.config.HUB_AUDIENCE, options.demo.withAdmin) : undefined, rateLimiter: limiter }), {
     logger: options.logger ?? ['error', 'warn'],
     bodyParser: false,
   });
+  if (limiter) app.use(clientRateLimit(limiter, (req) => req.method === 'GET' && /^\/console(\/|$)/.test(req.path)));
   app.useBodyParser('json', { limit: '256kb', strict: true });
+  app.use(jsonShapeLimit());
   app.disable('x-powered-by');
+  app.use('/v1', (_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   app.set('query parser', 'simple');
   app.useGlobalPipes(hubValidationPipe());
   app.enableShutdownHooks();

@@ -8,6 +8,8 @@ import { AgreementsController } from './admin/agreements.controller';
 import { PublishAgreementHandler, RegisterAgencyHandler } from './admin/admin-commands';
 import { AuthGuard, TOKEN_VERIFIER } from './auth/auth.guard';
 import { HubExceptionFilter } from './http/hub-exception.filter';
+import { RateLimiter } from './http/rate-limit';
+import { RATE_LIMITER, SubjectRateLimitGuard } from './http/rate-limit.guard';
 import { FeedController } from './feed/feed.controller';
 import { HealthController } from './ops/health.controller';
 import { ConsentsController } from './people/consents.controller';
@@ -17,12 +19,29 @@ import { personReaderProvider } from './people/person-reader.provider';
 import { ProfileController } from './people/profile.controller';
 import { ExecuteReferralCommandHandler } from './referrals/referral-command';
 import { ReferralsController } from './referrals/referrals.controller';
+import { ReferralMeasuresController } from './referrals/referral-measures.controller';
+import { MetricsController } from './ops/metrics.controller';
 import { HUB_RUNTIME } from './runtime/runtime.tokens';
+import { AccessRecorder } from './audit/access-recorder';
+import { AuditController } from './audit/audit.controller';
+import { AuditReportsController } from './audit/audit-reports.controller';
+import { AuditedReads } from './audit/audited-reads';
+import { BreakGlassController } from './audit/break-glass.controller';
+import { OpenBreakGlassHandler, ReviewBreakGlassHandler } from './audit/break-glass.handlers';
+import { ErasePersonHandler } from './audit/erase-person.handler';
+import { PeopleRightsController } from './audit/people-rights.controller';
+import { ConsoleController } from './console/console.controller';
+import { DemoSignIn } from './console/demo-sign-in';
+import { DEMO_SIGN_IN, DemoOnlyGuard, DemoSignInController } from './console/demo-sign-in.controller';
 
 /** What the HTTP module needs from the process that hosts it. */
 export interface HubModuleOptions {
   runtime: HubRuntime;
   verifier: TokenVerifier;
+  /** The console's demo sign-in, only when the hub runs the demo. */
+  demo?: DemoSignIn;
+  /** Per-subject rate limiting after authentication; none when the limit is off. */
+  rateLimiter?: RateLimiter;
 }
 
 /** The hub's HTTP API: controllers, command handlers, the guard and the one exception filter. */
@@ -39,19 +58,36 @@ export class HubModule {
         ConsentsController,
         ProfileController,
         ReferralsController,
+        ReferralMeasuresController,
+        MetricsController,
         FeedController,
         HealthController,
+        AuditController,
+        AuditReportsController,
+        BreakGlassController,
+        PeopleRightsController,
+        DemoSignInController,
+        ConsoleController,
       ],
       providers: [
         { provide: HUB_RUNTIME, useValue: options.runtime },
         { provide: TOKEN_VERIFIER, useValue: options.verifier },
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: SubjectRateLimitGuard },
+        { provide: RATE_LIMITER, useValue: options.rateLimiter ?? null },
         { provide: APP_FILTER, useClass: HubExceptionFilter },
         personReaderProvider,
         ExecutePersonCommandHandler,
         ExecuteReferralCommandHandler,
         RegisterAgencyHandler,
         PublishAgreementHandler,
+        AccessRecorder,
+        AuditedReads,
+        ErasePersonHandler,
+        OpenBreakGlassHandler,
+        ReviewBreakGlassHandler,
+        { provide: DEMO_SIGN_IN, useValue: options.demo ?? null },
+        DemoOnlyGuard,
       ],
     };
   }

@@ -1,18 +1,18 @@
 import 'reflect-metadata';
-import { ConsentExpiryWatcher, HubRuntime, PublisherLease } from '@onestop/application';
-import { devIssuer, loadOrCreateDevKeys, TrustedIssuer } from '@onestop/auth';
+import { ConsentExpiryWatcher, HubRuntime, PublisherLease, ReferralDeadlineTimer } from '@onestop/application';
+import { DevKey, devIssuer, loadOrCreateDevKeys, TrustedIssuer } from '@onestop/auth';
 import { adminIssuerOf, createHttpApp } from './bootstrap';
 import { PARTNERSHIP_ADMIN } from './auth/partnership-issuers';
 import { ConfigError, HubConfig, loadConfig } from '@onestop/config';
 import { DEMO_KEY_IDS, seedDemo } from './demo/seed-demo';
 
-async function demoAdmin(config: HubConfig, runtime: HubRuntime): Promise<TrustedIssuer> {
+async function demoAdmin(config: HubConfig, runtime: HubRuntime): Promise<{ admin: TrustedIssuer; keys: Map<string, DevKey> }> {
   const keys = await loadOrCreateDevKeys(config.HUB_DATA_DIR, DEMO_KEY_IDS);
   const seeded = await seedDemo(runtime, keys);
   if (seeded) console.log('Loaded the demo partnership: 8 agencies, 1 agreement, 3 people, 1 referral.');
   const admin = keys.get('partnership-admin');
   if (!admin) throw new Error('no dev key for the partnership administrator');
-  return { issuer: devIssuer('partnership-admin'), agencyId: PARTNERSHIP_ADMIN, jwks: admin.publicJwks, allowedRoles: ['admin'] };
+  return { admin: { issuer: devIssuer('partnership-admin'), agencyId: PARTNERSHIP_ADMIN, jwks: admin.publicJwks, allowedRoles: ['admin'] }, keys };
 }
 
 async function main(): Promise<void> {
@@ -26,9 +26,9 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const runtime = await HubRuntime.open({ dataDir: config.HUB_DATA_DIR, store: config.HUB_STORE, esdbConnectionString: config.ESDB_CONNECTION_STRING, source: `urn:onestop:${config.HUB_AUDIENCE}` });
+  const runtime = await HubRuntime.open({ dataDir: config.HUB_DATA_DIR, store: config.HUB_STORE, esdbConnectionString: config.ESDB_CONNECTION_STRING, source: `urn:onestop:${config.HUB_AUDIENCE}`, bankHolidays: config.HUB_BANK_HOLIDAYS });
   const demo = config.HUB_DEMO ? await demoAdmin(config, runtime) : undefined;
-  const admin = adminIssuerOf(config, demo);
+  const admin = adminIssuerOf(config, demo?.admin);
   if (!admin) console.warn('No administrator is configured (HUB_ADMIN_ISSUER/HUB_ADMIN_JWKS): admin calls will be refused.');
   if (config.HUB_PUBLISHER) {
     const lease = new PublisherLease(runtime.store, config.HUB_PUBLISHER_LEASE, config.HUB_PUBLISHER_LEASE_MS);
@@ -36,17 +36,21 @@ async function main(): Promise<void> {
   }
   const expiry = new ConsentExpiryWatcher(runtime);
   expiry.start(1000, (e) => console.error(`consent expiry: ${e.message}`));
-  const app = await createHttpApp({ runtime, config, admin });
+  const referralTimer = new ReferralDeadlineTimer(runtime);
+  referralTimer.start(1000, (e) => console.error(`referral deadlines: ${e.message}`));
+  const app = await createHttpApp({ runtime, config, admin, ...(demo ? { demo: { keys: demo.keys, withAdmin: admin === demo.admin } } : {}) });
   await app.listen(config.PORT, config.HUB_HOST);
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://${config.HUB_HOST}:${address.port}`;
-  console.log(`Onestop hub listening on ${url}  (API docs: ${url}/docs, health: ${url}/health)`);
+  console.log(`Onestop hub listening on ${url}  (console: ${url}/console, API docs: ${url}/docs, health: ${url}/health)`);
   if (config.HUB_DEMO) {
     console.log('Demo tokens:  npm run token -- --agency sms --role caseworker');
     console.log('              npm run token -- --agency partnership --role admin');
+    console.log('Demo sign-in is on in the console: anyone who can reach this hub can act as a demo user.');
   }
   const stop = async () => {
     expiry.stop();
+    await referralTimer.stop();
     await app.close();
     await runtime.close();
     process.exit(0);

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { ArrayMinSize, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync, ValidateIf } from 'class-validator';
+import { ArrayMinSize, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, Min, validateSync, ValidateIf } from 'class-validator';
 
 const bool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase()) ? true : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase()) ? false : value;
@@ -71,9 +71,30 @@ export class HubConfig {
   @Transform(int) @IsInt({ message: 'HUB_PUBLISHER_LEASE_MS must be a whole number of milliseconds' }) @Min(1000) @Max(300000)
   HUB_PUBLISHER_LEASE_MS = 15000;
 
+  /**
+   * Bank holidays (`YYYY-MM-DD`, comma-separated) that working-day referral deadlines skip
+   * besides weekends; for England and Wales, the GOV.UK list for the years ahead.
+   */
+  @Transform(list)
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { each: true, message: 'HUB_BANK_HOLIDAYS must be dates YYYY-MM-DD separated by commas' })
+  @IsISO8601({ strict: true }, { each: true, message: 'HUB_BANK_HOLIDAYS must be dates YYYY-MM-DD separated by commas' })
+  HUB_BANK_HOLIDAYS: string[] = [];
+
   /** Start the HTTP server on loopback only unless told otherwise. */
   @IsString()
   HUB_HOST = '127.0.0.1';
+
+  /**
+   * Requests per second each caller may make, sustained: per token subject (`iss`, `sub`) once
+   * authenticated, per client address otherwise; beyond it the hub answers 429 with Retry-After.
+   * `0` turns the limit off (benchmarks and load tests do).
+   */
+  @Transform(int) @IsInt({ message: 'HUB_RATE_LIMIT must be a whole number of requests per second (0: no limit)' }) @Min(0) @Max(1_000_000)
+  HUB_RATE_LIMIT = 50;
+
+  /** How many requests a caller may make at once before the rate applies; default twice HUB_RATE_LIMIT. */
+  @IsOptional() @Transform(int) @IsInt({ message: 'HUB_RATE_LIMIT_BURST must be a whole number of requests' }) @Min(1) @Max(10_000_000)
+  HUB_RATE_LIMIT_BURST?: number;
 }
 
 /** A configuration value was bad; the message names it. */
@@ -83,7 +104,7 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv, defaults: Partial<HubConfig> = {}): HubConfig {
   const known = Object.keys(new HubConfig());
   const raw = Object.fromEntries(
-    [...known, 'HUB_ADMIN_ISSUER', 'HUB_ADMIN_JWKS', 'ESDB_CONNECTION_STRING', 'KAFKA_BROKERS']
+    [...known, 'HUB_ADMIN_ISSUER', 'HUB_ADMIN_JWKS', 'ESDB_CONNECTION_STRING', 'KAFKA_BROKERS', 'HUB_RATE_LIMIT_BURST']
       .filter((k) => env[k] !== undefined && env[k] !== '')
       .map((k) => [k, env[k]]),
   );

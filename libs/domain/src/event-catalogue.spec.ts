@@ -36,8 +36,11 @@ const EXAMPLES: { [T in SubjectEvent['type']]: Required<Extract<SubjectEvent, { 
   'ConsentExpired.v1': { personId, consentId: 'c-1', expiredAt: at },
   'NeedsAssessed.v1': { personId, assessmentId: 'a-1', needs: { accommodation: need } },
   'CheckInRecorded.v1': { personId, checkInId: 'k-1', changes: { finances: need }, note: 'claim started' },
+  'PersonErased.v1': { personId, erasedAt: at },
+  'BreakGlassOpened.v1': { personId, grantId: 'g-1', reason: 'found unconscious, no consent possible', until: at },
+  'BreakGlassReviewed.v1': { personId, grantId: 'g-1', outcome: 'justified', note: 'ambulance called' },
   'ReferralPrepared.v1': details,
-  'ReferralRaised.v1': { ...details, raisedAt: at, acknowledgeBy: at },
+  'ReferralRaised.v1': { ...details, raisedAt: at, acknowledgeBy: at, decideBy: at, startBy: at },
   'ReferralAcknowledged.v1': { ...ref, at },
   'ReferralAccepted.v1': { ...ref, at },
   'ReferralDeclined.v1': { ...ref, at, reason: 'no capacity' },
@@ -84,6 +87,9 @@ describe('event catalogue', () => {
         { type: 'ExpireConsent', consentId: 'c-2' },
         { type: 'AssessNeeds', assessmentId: 'a-1', needs: { accommodation: need } },
         { type: 'RecordCheckIn', checkInId: 'k-1', changes: { finances: need }, note: 'claim started' },
+        { type: 'OpenBreakGlass', grantId: 'g-1', reason: 'found unconscious', minutes: 60 },
+        { type: 'ReviewBreakGlass', grantId: 'g-1', outcome: 'justified', note: 'ambulance called' },
+        { type: 'ErasePerson' },
       ],
       () => ({ now: at, knownAgencies: new Set(['sms']) }),
     );
@@ -101,13 +107,13 @@ describe('event catalogue', () => {
         reply('Complete'),
       ],
       (command: ReferralCommand) => ({
-        now: command.type === 'EscalateReferral' ? '2030-03-04T10:00:00.000Z' : at,
+        now: command.type === 'EscalateReferral' ? '2030-03-04T09:30:00.000Z' : at,
         knownAgencies: new Set(['sms']),
         calendar: { bankHolidays: new Set<string>() },
       }),
     );
     const events: SubjectEvent[] = [...person, ...referral];
-    expect(events).toHaveLength(15);
+    expect(events).toHaveLength(18);
     for (const event of events) {
       const unclassified = Object.keys(event.data).filter((name) => !(name in SUBJECT_EVENT_SCHEMAS[event.type]));
       expect({ type: event.type, unclassified }).toEqual({ type: event.type, unclassified: [] });

@@ -99,6 +99,14 @@ describe('the sharing decision, on generated events, agreements and consents', (
             expect(c.event.metadata.recordedBy).toBe(c.agency.agencyId);
             continue;
           }
+          if (ground!.kind === 'party') {
+            expect(category).toBe('referral');
+            expect(c.purpose).toBe('referral');
+            expect(c.event.type.startsWith('Referral')).toBe(true);
+            expect(c.event.data.fromAgency).toBe(c.agency.agencyId);
+            expect(addressedTo).toContain(c.agency.agencyId);
+            continue;
+          }
           const { agreementId, version, grant: number, basis, consentId } = ground!;
           const agreement = c.agreements.find((v) => v.agreementId === agreementId && v.version === version);
           expect(agreement).toBeDefined();
@@ -176,6 +184,10 @@ describe('the sharing decision, on generated events, agreements and consents', (
             const text = describeGround(decision.grounds[category as Category]!);
             if (ground.kind === 'own-record') {
               expect(text).toContain('own record');
+              continue;
+            }
+            if (ground.kind === 'party') {
+              expect(text).toContain('raised the referral');
               continue;
             }
             expect(text).toContain(`agreement ${ground.agreementId} v${ground.version}, grant ${ground.grant}, basis ${ground.basis}`);

@@ -38,10 +38,26 @@ export function groundFor(input: DecisionInput, category: Category): Ground | Re
 const isRefusal = (x: Ground | Refusal): x is Refusal => 'reason' in x;
 
 /**
+ * The referrer's ground. The agency that raised a referral is a party to it: it receives the
+ * referral's own record of its progress (acknowledged, accepted, declined, started, escalated,
+ * withdrawn) whoever recorded the step, even where no agreement grants it `referral` — it
+ * cannot follow up what it raised otherwise. Narrow on purpose: only fields of category
+ * `referral`, only of referral events addressed to it and naming it as `fromAgency`, and only
+ * for the purpose `referral`. Identity and every other category still need a grant.
+ */
+export function partyGround(input: DecisionInput, category: Category): Ground | undefined {
+  const { event, agency, purpose } = input;
+  if (category !== 'referral' || purpose !== 'referral' || !event.type.startsWith('Referral')) return undefined;
+  const addressed = event.metadata.addressedTo?.includes(agency.agencyId) ?? false;
+  return addressed && event.data.fromAgency === agency.agencyId ? { kind: 'party', role: 'referrer' } : undefined;
+}
+
+/**
  * The sharing decision: may this agency receive this event for this purpose at this time, and
  * which fields. Deny by default: a field is kept only when its category has a ground; an event
  * with nothing left is denied. Events addressed to named agencies go to no one else. An agency
- * always receives what its own users recorded (it is that record's controller). The person's
+ * always receives what its own users recorded (it is that record's controller), and the agency
+ * that raised a referral receives the referral's progress (`partyGround`). The person's
  * hub id goes only to an agency permitted their identity; the others see a pseudonym.
  */
 export function decide(input: DecisionInput): Decision {
@@ -60,7 +76,7 @@ export function decide(input: DecisionInput): Decision {
   const judge = (category: Category): boolean => {
     if (grounds[category]) return true;
     if (refused.some((r) => r.category === category)) return false;
-    const found: Ground | Refusal = own ? { kind: 'own-record' } : groundFor(input, category);
+    const found: Ground | Refusal = own ? { kind: 'own-record' } : (partyGround(input, category) ?? groundFor(input, category));
     if (isRefusal(found)) refused.push(found);
     else grounds[category] = found;
     return !isRefusal(found);

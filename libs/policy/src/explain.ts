@@ -5,6 +5,7 @@ import { DecisionInput, Ground } from './policy.types';
 /** One sentence naming a ground: "permitted by agreement X v3, grant 2, basis public-task". */
 export function describeGround(ground: Ground): string {
   if (ground.kind === 'own-record') return 'recorded by this agency (its own record)';
+  if (ground.kind === 'party') return 'this agency raised the referral (a party to it, told of its progress)';
   const consent = ground.consentId ? ` with consent ${ground.consentId}` : '';
   return `permitted by agreement ${ground.agreementId} v${ground.version}, grant ${ground.grant}, basis ${ground.basis}${consent}`;
 }

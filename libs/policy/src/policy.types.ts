@@ -30,10 +30,15 @@ export interface DecisionInput {
   purpose: Purpose;
 }
 
-/** Why one category was permitted. */
+/**
+ * Why one category was permitted: a grant of an agreement in force (naming the consent relied
+ * on, when consent was a condition); the agency's own record; or, for the agency that raised a
+ * referral, being a party to it (see `partyGround`).
+ */
 export type Ground =
   | { kind: 'grant'; agreementId: string; version: number; grant: number; basis: LawfulBasis; consentId?: string }
-  | { kind: 'own-record' };
+  | { kind: 'own-record' }
+  | { kind: 'party'; role: 'referrer' };
 
 /** Why one category was refused. */
 export interface Refusal {

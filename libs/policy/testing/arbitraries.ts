@@ -11,9 +11,10 @@ import {
   PURPOSES,
 } from '@onestop/domain';
 import fc from 'fast-check';
-import type { AgencyFacts, DecisionInput } from '../src/policy.types';
+import type { AgencyFacts, DecidableEvent, DecisionInput } from '../src/policy.types';
 import { decidableEventArb } from './event-arbitraries';
 import {
+  AGENCIES,
   AGENCY_IDS,
   AGENCY_KINDS_IN_POOL,
   agencyArb,
@@ -167,13 +168,20 @@ export interface PolicyCase extends DecisionInput {
   consentEvents: PersonEvent[];
 }
 
-export const policyCaseArb: fc.Arbitrary<PolicyCase> = fc.tuple(decidableEventArb, agencyArb).chain(([event, agency]) =>
+/** The deciding agency: any of the pool, and often the referrer an event names (as the publisher meets it). */
+const decidingAgencyArb = (event: DecidableEvent): fc.Arbitrary<AgencyFacts> => {
+  const referrer = AGENCIES.find((a) => a.agencyId === event.data.fromAgency);
+  return referrer ? fc.oneof(agencyArb, fc.constant(referrer)) : agencyArb;
+};
+
+export const policyCaseArb: fc.Arbitrary<PolicyCase> = decidableEventArb.chain((event) => decidingAgencyArb(event).map((agency) => [event, agency] as const)).chain(([event, agency]) =>
   fc
     .record({
       agreements: agreementsArb(agency),
       history: consentHistoryArb(event.metadata.personId ?? 'unknown-person', agency),
       at: instantArb,
-      purpose: purposeArb,
+      // Often the purpose the event was recorded for, which is what the publisher decides for.
+      purpose: fc.oneof(purposeArb, fc.constant(event.metadata.purpose)),
     })
     .map(({ history, ...rest }) => ({ event, agency, ...rest, consents: history.ledger, consentEvents: history.events })),
 );

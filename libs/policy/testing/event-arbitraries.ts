@@ -85,11 +85,16 @@ const FIELD_VALUES: Record<string, fc.Arbitrary<unknown>> = {
   reason: fc.constantFrom('wants detox now', 'eviction notice served', 'no capacity this week'),
   raisedAt: instantArb,
   acknowledgeBy: instantArb,
+  decideBy: instantArb,
+  startBy: instantArb,
   at: instantArb,
   outcome: fc.constantFrom('completed detox', 'housed', 'disengaged'),
   level: fc.integer({ min: 1, max: 3 }),
   missed: fc.constantFrom('acknowledge', 'decide', 'start'),
   deadline: instantArb,
+  erasedAt: instantArb,
+  grantId: fc.uuid(),
+  until: instantArb,
 };
 
 /** Fields the event types declare optional. */
@@ -99,6 +104,7 @@ const OPTIONAL_FIELDS: Partial<Record<SubjectEventType, string[]>> = {
   'ConsentWithdrawn.v1': ['scope'],
   'CheckInRecorded.v1': ['note'],
   'ReferralCompleted.v1': ['outcome'],
+  'ReferralRaised.v1': ['decideBy', 'startBy'],
 };
 
 /** Fields no schema classifies; they must never leave (deny by default). */
@@ -157,5 +163,12 @@ export const decidableEventArb: fc.Arbitrary<DecidableEvent> = fc.uuid().chain((
       { weight: 1, arbitrary: nonSubjectEventArb },
     ),
     metadata: metadataArb(personId),
-  }).map(({ id, body, metadata }) => ({ id, type: body.type, data: body.data as Record<string, unknown>, metadata })),
+  })
+    .chain(({ id, body, metadata }) => {
+      const event: DecidableEvent = { id, type: body.type, data: body.data as Record<string, unknown>, metadata };
+      if (!body.type.startsWith('Referral')) return fc.constant(event);
+      // As the hub records them: for the referral purpose, addressed to the referrer and the receiver.
+      const addressed = { ...metadata, purpose: 'referral' as const, addressedTo: [String(body.data.fromAgency), String(body.data.toAgency)] };
+      return fc.oneof({ weight: 2, arbitrary: fc.constant(event) }, { weight: 1, arbitrary: fc.constant({ ...event, metadata: addressed }) });
+    }),
 );

@@ -19,6 +19,7 @@ import type { AgencyFacts, DecisionInput } from '../src/policy.types';
 /** Why the reference kept a category: the agency's own record, or the first grant that holds. */
 export type ReferenceGround =
   | { kind: 'own-record' }
+  | { kind: 'party'; role: 'referrer' }
   | { kind: 'grant'; agreementId: string; version: number; grant: number; basis: LawfulBasis; consentId?: string };
 
 export interface ReferenceVerdict {
@@ -107,6 +108,18 @@ export function referenceGrantGround(input: Omit<DecisionInput, 'event'>, catego
   return undefined;
 }
 
+/**
+ * The agency that raised a referral is told of its progress: a referral event, decided for the
+ * purpose `referral`, addressed to the agency, whose `fromAgency` is that agency. It covers the
+ * `referral` category only.
+ */
+export function referenceIsReferrer(input: DecisionInput): boolean {
+  const { event, agency } = input;
+  const isReferralEvent = event.type.indexOf('Referral') === 0;
+  const addressedToIt = (event.metadata.addressedTo ?? []).includes(agency.agencyId);
+  return isReferralEvent && input.purpose === 'referral' && addressedToIt && event.data.fromAgency === agency.agencyId;
+}
+
 /** The whole decision for one event: which paths leave, and on which ground. */
 export function referenceDecision(input: DecisionInput): ReferenceVerdict {
   const { event, agency } = input;
@@ -116,11 +129,15 @@ export function referenceDecision(input: DecisionInput): ReferenceVerdict {
   if (addressedTo !== undefined && !addressedTo.includes(agency.agencyId)) return denied;
 
   const ownRecord = event.metadata.recordedBy === agency.agencyId;
+  const referrer = referenceIsReferrer(input);
   const schema = SUBJECT_EVENT_SCHEMAS[event.type as keyof typeof SUBJECT_EVENT_SCHEMAS];
   const kept: string[] = [];
   const grounds: Partial<Record<Category, ReferenceGround>> = {};
   const keepIfPermitted = (path: string, category: Category): void => {
-    const ground: ReferenceGround | undefined = ownRecord ? { kind: 'own-record' } : referenceGrantGround(input, category);
+    let ground: ReferenceGround | undefined;
+    if (ownRecord) ground = { kind: 'own-record' };
+    else if (referrer && category === 'referral') ground = { kind: 'party', role: 'referrer' };
+    else ground = referenceGrantGround(input, category);
     if (ground === undefined) return;
     kept.push(path);
     grounds[category] = ground;

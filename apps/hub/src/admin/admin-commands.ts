@@ -36,6 +36,7 @@ export class RegisterAgencyHandler implements ICommandHandler<RegisterAgencyComm
     const metadata = metadataFor(caller, runtime.nowIso(), { purpose: 'service-planning' });
     const result = await runtime.repository.execute(`agency-${profile.agencyId}`, agencyDecider, { type: 'RegisterAgency', profile }, undefined, metadata);
     await runtime.directory.catchUp();
+    await runtime.audit.admin.catchUp();
     return { ...result, created: result.events[0]?.type === 'AgencyRegistered.v1' };
   }
 }
@@ -52,6 +53,7 @@ export class PublishAgreementHandler implements ICommandHandler<PublishAgreement
     const command = { type: 'PublishAgreementVersion' as const, agreement };
     const result = await runtime.repository.execute(`agreement-${agreement.agreementId}`, agreementDecider, command, context, metadata, expectedRevision);
     await runtime.directory.catchUp();
+    await runtime.audit.admin.catchUp();
     return { ...result, version: result.events[0].data.version };
   }
 }

@@ -11,6 +11,7 @@ import { PutAgencyDto } from '../dto/agency.dto';
 import { slugParam } from '../http/params';
 import { HUB_RUNTIME } from '../runtime/runtime.tokens';
 import { RegisterAgencyCommand } from './admin-commands';
+import { servicesOf } from './agency-services';
 
 /** Whether a registered key is one the hub can verify tokens with (a complete public EC, OKP or RSA JWK). */
 function isPublicJwk(key: Record<string, unknown>): boolean {
@@ -32,7 +33,7 @@ export class AgenciesController {
 
   @Put(':agencyId')
   @Roles('admin')
-  @ApiOperation({ summary: 'Register an agency or replace its registration (keys, delivery, services)' })
+  @ApiOperation({ summary: 'Register an agency or replace its registration (keys, delivery, services with their referral deadlines)' })
   async put(@Caller() caller: Principal, @Param('agencyId', slugParam('agencyId')) agencyId: string, @Body() body: PutAgencyDto, @Res({ passthrough: true }) res: Response) {
     if ((body.jwks == null) === (body.jwksUri == null)) throw new ValidationError({ jwks: 'give exactly one of jwks or jwksUri' });
     const privateKey = body.jwks?.keys.findIndex((k) => ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'].some((p) => p in k));
@@ -46,7 +47,7 @@ export class AgenciesController {
       issuer: body.issuer,
       ...(body.jwks ? { jwks: { keys: body.jwks.keys } } : { jwksUri: body.jwksUri }),
       delivery: { feed: body.delivery?.feed ?? true, kafka: body.delivery?.kafka ?? false },
-      services: (body.services ?? []).map((s) => ({ id: s.id, name: s.name })),
+      services: servicesOf(body.services),
     };
     const result = await this.commands.execute(new RegisterAgencyCommand(caller, profile));
     res.status(result.created ? 201 : 200).setHeader('ETag', `"${result.revision}"`);

@@ -5,11 +5,14 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
+  IsInt,
   IsObject,
   IsOptional,
   IsString,
   Length,
   Matches,
+  Max,
+  Min,
   ValidateNested,
 } from 'class-validator';
 import { AGENCY_KINDS, AgencyKind } from '@onestop/domain';
@@ -20,9 +23,49 @@ export class AgencyDeliveryDto {
   @ApiProperty({ description: 'Receive on Kafka topics' }) @IsBoolean() kafka!: boolean;
 }
 
+/** A deadline: a number of minutes (running through nights and weekends), or of working days. Give exactly one. */
+export class DeadlineRuleDto {
+  @ApiPropertyOptional({ example: 15, description: 'Minutes from the referral being raised' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(43200)
+  minutes?: number;
+
+  @ApiPropertyOptional({ example: 2, description: 'Working days (weekends and configured bank holidays skipped), same time of day' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  workingDays?: number;
+}
+
+/** A deadline per urgency; an urgency left out keeps the partnership default. */
+export class UrgencyDeadlinesDto {
+  @ApiPropertyOptional({ type: DeadlineRuleDto }) @IsOptional() @ValidateNested() @Type(() => DeadlineRuleDto) immediate?: DeadlineRuleDto;
+  @ApiPropertyOptional({ type: DeadlineRuleDto }) @IsOptional() @ValidateNested() @Type(() => DeadlineRuleDto) 'same-day'?: DeadlineRuleDto;
+  @ApiPropertyOptional({ type: DeadlineRuleDto }) @IsOptional() @ValidateNested() @Type(() => DeadlineRuleDto) routine?: DeadlineRuleDto;
+}
+
+/**
+ * A service's own deadlines to acknowledge, decide (accept or decline) and start. Defaults:
+ * acknowledge immediate 15 min, same-day 4 h, routine 2 working days; decide 1 h, 8 h, 5 working
+ * days; start 20 working days.
+ */
+export class ServiceDeadlinesDto {
+  @ApiPropertyOptional({ type: UrgencyDeadlinesDto }) @IsOptional() @ValidateNested() @Type(() => UrgencyDeadlinesDto) acknowledge?: UrgencyDeadlinesDto;
+  @ApiPropertyOptional({ type: UrgencyDeadlinesDto }) @IsOptional() @ValidateNested() @Type(() => UrgencyDeadlinesDto) decide?: UrgencyDeadlinesDto;
+  @ApiPropertyOptional({ type: UrgencyDeadlinesDto }) @IsOptional() @ValidateNested() @Type(() => UrgencyDeadlinesDto) start?: UrgencyDeadlinesDto;
+}
+
 export class AgencyServiceDto {
   @ApiProperty({ example: 'detox' }) @Matches(SLUG, { message: 'id must be a slug' }) id!: string;
   @ApiProperty({ example: 'Community detox' }) @IsString() @Length(1, 120) name!: string;
+  @ApiPropertyOptional({ type: ServiceDeadlinesDto, example: { acknowledge: { immediate: { minutes: 10 } }, start: { immediate: { workingDays: 1 } } } })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ServiceDeadlinesDto)
+  deadlines?: ServiceDeadlinesDto;
 }
 
 export class JwksDto {

@@ -26,8 +26,8 @@ export class GrantDto {
   @Matches(RECIPIENT, { message: 'recipient must be an agency id or kind:<kind>' })
   recipient!: string;
 
-  @ApiProperty({ enum: CATEGORIES, isArray: true }) @IsArray() @ArrayMinSize(1) @IsIn(CATEGORIES, { each: true }) categories!: Category[];
-  @ApiProperty({ enum: PURPOSES, isArray: true }) @IsArray() @ArrayMinSize(1) @IsIn(PURPOSES, { each: true }) purposes!: Purpose[];
+  @ApiProperty({ enum: CATEGORIES, isArray: true, maxItems: CATEGORIES.length }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(CATEGORIES.length) @IsIn(CATEGORIES, { each: true }) categories!: Category[];
+  @ApiProperty({ enum: PURPOSES, isArray: true, maxItems: PURPOSES.length }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(PURPOSES.length) @IsIn(PURPOSES, { each: true }) purposes!: Purpose[];
   @ApiProperty({ enum: LAWFUL_BASES }) @IsIn(LAWFUL_BASES) basis!: LawfulBasis;
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() consentRequired?: boolean;
   @ApiPropertyOptional({ default: 365, minimum: 1, maximum: 3650 }) @IsOptional() @IsInt() @Min(1) @Max(3650) retentionDays?: number;

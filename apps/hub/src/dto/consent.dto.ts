@@ -21,8 +21,8 @@ export class RecipientsDto {
 /** `POST /v1/people/{personId}/consents`: records consent given by the person. */
 export class GiveConsentDto extends ExpectedRevisionDto {
   @ApiProperty({ type: RecipientsDto }) @IsObject() @ValidateNested() @Type(() => RecipientsDto) recipients!: RecipientsDto;
-  @ApiProperty({ enum: CATEGORIES, isArray: true }) @IsArray() @IsIn(CATEGORIES, { each: true }) categories!: Category[];
-  @ApiProperty({ enum: PURPOSES, isArray: true }) @IsArray() @IsIn(PURPOSES, { each: true }) purposes!: Purpose[];
+  @ApiProperty({ enum: CATEGORIES, isArray: true, maxItems: CATEGORIES.length }) @IsArray() @ArrayMaxSize(CATEGORIES.length) @IsIn(CATEGORIES, { each: true }) categories!: Category[];
+  @ApiProperty({ enum: PURPOSES, isArray: true, maxItems: PURPOSES.length }) @IsArray() @ArrayMaxSize(PURPOSES.length) @IsIn(PURPOSES, { each: true }) purposes!: Purpose[];
   @ApiProperty({ enum: CONSENT_METHODS }) @IsIn(CONSENT_METHODS) method!: ConsentMethod;
   @ApiPropertyOptional({ description: 'Reference to the signed form or recording' }) @IsOptional() @IsString() @Length(1, 200) evidenceRef?: string;
   @ApiPropertyOptional({ description: 'Default: now' }) @IsOptional() @IsISO8601({ strict: true }) validFrom?: string;
@@ -31,8 +31,8 @@ export class GiveConsentDto extends ExpectedRevisionDto {
 
 export class ConsentScopeDto {
   @ApiPropertyOptional({ type: RecipientsDto }) @IsOptional() @ValidateNested() @Type(() => RecipientsDto) recipients?: RecipientsDto;
-  @ApiPropertyOptional({ enum: CATEGORIES, isArray: true }) @IsOptional() @IsArray() @IsIn(CATEGORIES, { each: true }) categories?: Category[];
-  @ApiPropertyOptional({ enum: PURPOSES, isArray: true }) @IsOptional() @IsArray() @IsIn(PURPOSES, { each: true }) purposes?: Purpose[];
+  @ApiPropertyOptional({ enum: CATEGORIES, isArray: true, maxItems: CATEGORIES.length }) @IsOptional() @IsArray() @ArrayMaxSize(CATEGORIES.length) @IsIn(CATEGORIES, { each: true }) categories?: Category[];
+  @ApiPropertyOptional({ enum: PURPOSES, isArray: true, maxItems: PURPOSES.length }) @IsOptional() @IsArray() @ArrayMaxSize(PURPOSES.length) @IsIn(PURPOSES, { each: true }) purposes?: Purpose[];
 }
 
 /** `POST .../consents/{consentId}/withdraw`: withdraws all of a consent, or only `scope`. */

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { REFERRAL_STATUSES, ReferralStatus, URGENCIES, Urgency } from '@onestop/domain';
 import { ExpectedRevisionDto, SLUG } from './common.dto';
 
@@ -27,4 +27,20 @@ export class ReferralQueryDto {
   @ApiPropertyOptional({ enum: REFERRAL_STATUSES }) @IsOptional() @IsIn(REFERRAL_STATUSES) status?: ReferralStatus;
   @ApiPropertyOptional() @IsOptional() @Matches(SLUG, { message: 'toAgency must be an agency id' }) toAgency?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(SLUG, { message: 'fromAgency must be an agency id' }) fromAgency?: string;
+}
+
+/** `GET /v1/referrals/measures?from=&to=&service=&urgency=`: the period is of when referrals were raised. */
+export class ReferralMeasuresQueryDto {
+  @ApiPropertyOptional({ description: 'Start of the period (inclusive, ISO 8601); default 30 days before `to`' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date or instant' })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'End of the period (exclusive, ISO 8601); default now' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date or instant' })
+  to?: string;
+
+  @ApiPropertyOptional({ example: 'detox' }) @IsOptional() @Matches(SLUG, { message: 'service must be a slug' }) service?: string;
+  @ApiPropertyOptional({ enum: URGENCIES }) @IsOptional() @IsIn(URGENCIES) urgency?: Urgency;
 }

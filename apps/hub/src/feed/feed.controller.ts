@@ -19,6 +19,7 @@ export class FeedController {
   @ApiOperation({ summary: 'The caller\'s agency\'s messages after a cursor (signed CloudEvents, oldest first)' })
   feed(@Caller() caller: Principal, @Query() query: FeedQueryDto) {
     const page = this.runtime.feed.read(caller.agencyId, query.after, query.limit ?? 100);
+    if (page.messages.length > 0) this.recordRead(caller, 'feed', { after: query.after ?? '0', cursor: page.cursor, messages: page.messages.length });
     return { agencyId: caller.agencyId, messages: page.messages, cursor: page.cursor };
   }
 
@@ -30,6 +31,7 @@ export class FeedController {
   stream(@Caller() caller: Principal, @Req() req: Request, @Res() res: Response) {
     const lastId = req.header('last-event-id') ?? (typeof req.query.after === 'string' ? req.query.after : undefined);
     if (lastId !== undefined && !/^\d{1,15}$/.test(lastId)) throw new ValidationError({ 'Last-Event-ID': 'must be a cursor returned by the feed' });
+    this.recordRead(caller, 'feed-stream', { after: lastId ?? '0' });
     res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.flushHeaders();
     let cursor = lastId ?? '0';
@@ -73,12 +75,14 @@ export class FeedController {
       'UPDATE pub_retractions SET acknowledged_at = ?, acknowledged_by = ? WHERE message_id = ? AND agency_id = ? AND acknowledged_at IS NULL',
     );
     const known = this.runtime.db.prepare('SELECT acknowledged_at FROM pub_retractions WHERE message_id = ? AND agency_id = ?').pluck();
+    const personOf = this.runtime.db.prepare('SELECT person_id FROM pub_retractions WHERE message_id = ? AND agency_id = ?').pluck();
     const unknown: string[] = [];
     let acknowledged = 0;
     this.runtime.db.transaction(() => {
       for (const id of body.retractionIds) {
         const changed = stmt.run(now, caller.subject, id, caller.agencyId).changes;
         acknowledged += changed;
+        if (changed > 0) this.recordAck(caller, id, personOf.get(id, caller.agencyId) as string, now);
         if (changed === 0 && known.get(id, caller.agencyId) === undefined) unknown.push(id);
       }
     })();
@@ -94,5 +98,17 @@ export class FeedController {
   jwks(@Res({ passthrough: true }) res: Response) {
     res.setHeader('Cache-Control', 'public, max-age=300');
     return this.runtime.signer.jwks;
+  }
+
+  /** The access record of a feed read (disclosures themselves are recorded when released). */
+  private recordRead(caller: Principal, action: string, detail: Record<string, unknown>): void {
+    this.runtime.audit.log.append([{ kind: 'access', at: this.runtime.nowIso(), agencyId: caller.agencyId, actor: caller.subject, roles: caller.roles, detail: { action, ...detail } }]);
+  }
+
+  /** The record of an acknowledged retraction, written in the acknowledgement's transaction. */
+  private recordAck(caller: Principal, retractionId: string, personId: string, at: string): void {
+    this.runtime.audit.log.appendInTransaction([
+      { kind: 'retraction-ack', at, agencyId: caller.agencyId, actor: caller.subject, roles: caller.roles, personId, ref: `retraction-ack:${caller.agencyId}:${retractionId}`, detail: { retractionId } },
+    ]);
   }
 }

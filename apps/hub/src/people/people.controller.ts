@@ -5,7 +5,6 @@ import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { HubRuntime, PersonReader, summarise } from '@onestop/application';
 import type { Principal } from '@onestop/auth';
-import { NotFoundError } from '@onestop/domain';
 import { Caller, Roles } from '../auth/auth.decorators';
 import { PeopleQueryDto, RegisterPersonDto } from '../dto/person.dto';
 import { uuidParam } from '../http/params';
@@ -13,6 +12,8 @@ import { viewerOf } from '../http/viewer';
 import { HUB_RUNTIME } from '../runtime/runtime.tokens';
 import { ExecutePersonCommand, PersonCommandResult } from './person-command';
 import { PERSON_READER } from './person-reader.provider';
+import { AccessRecorder } from '../audit/access-recorder';
+import { AuditedReads } from '../audit/audited-reads';
 
 @ApiTags('people')
 @ApiBearerAuth()
@@ -22,6 +23,8 @@ export class PeopleController {
     private readonly commands: CommandBus,
     @Inject(HUB_RUNTIME) private readonly runtime: HubRuntime,
     @Inject(PERSON_READER) private readonly reader: PersonReader,
+    private readonly reads: AuditedReads,
+    private readonly access: AccessRecorder,
   ) {}
 
   @Post()
@@ -55,6 +58,8 @@ export class PeopleController {
       const summary = summarise(this.reader.pseudonym(viewer.agency.agencyId, id), history, -1);
       if (summary.identity?.name) people.push({ personId: id, pseudonym: summary.pseudonym, name: summary.identity.name, dateOfBirth: summary.identity.dateOfBirth });
     }
+    const shown = { fields: ['dateOfBirth', 'name', 'personId'], categories: ['identity' as const] };
+    this.access.recordMany(caller, 'search', people.map((p) => ({ personId: p.personId, purpose: viewer.purpose, shown })));
     return { people };
   }
 
@@ -62,22 +67,21 @@ export class PeopleController {
   @Roles('caseworker', 'dpo')
   @ApiOperation({ summary: 'The person\'s current summary, as the caller\'s agency may see it' })
   async get(@Caller() caller: Principal, @Param('personId', uuidParam('personId')) personId: string, @Res({ passthrough: true }) res: Response) {
-    const viewer = viewerOf(caller, this.runtime.directory);
+    viewerOf(caller, this.runtime.directory);
     const events = await this.reader.events(personId);
-    const history = await this.reader.visibleHistory(personId, viewer, this.runtime.nowIso());
-    if (history.length === 0) throw new NotFoundError('person', personId);
+    const { viewer, history, grant } = await this.reads.history(caller, personId, 'read');
     const revision = events.filter((e) => e.stream === `person-${personId}`).length - 1;
     res.setHeader('ETag', `"${revision}"`);
-    return summarise(this.reader.pseudonym(viewer.agency.agencyId, personId), history, revision);
+    const summary = summarise(this.reader.pseudonym(viewer.agency.agencyId, personId), history, revision);
+    return grant ? { ...summary, breakGlass: { grantId: grant.grant_id, basis: 'vital-interests', until: grant.until } } : summary;
   }
 
   @Get(':personId/history')
   @Roles('caseworker', 'dpo')
   @ApiOperation({ summary: 'The person\'s timeline, filtered for the caller\'s agency and purpose' })
   async history(@Caller() caller: Principal, @Param('personId', uuidParam('personId')) personId: string) {
-    const viewer = viewerOf(caller, this.runtime.directory);
-    const events = await this.reader.visibleHistory(personId, viewer, this.runtime.nowIso());
-    if (events.length === 0) throw new NotFoundError('person', personId);
-    return { pseudonym: this.reader.pseudonym(viewer.agency.agencyId, personId), purpose: viewer.purpose, events };
+    const { viewer, history: events, grant } = await this.reads.history(caller, personId, 'history');
+    const view = { pseudonym: this.reader.pseudonym(viewer.agency.agencyId, personId), purpose: viewer.purpose, events };
+    return grant ? { ...view, breakGlass: { grantId: grant.grant_id, basis: 'vital-interests', until: grant.until } } : view;
   }
 }

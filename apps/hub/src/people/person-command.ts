@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { Appended, HubRuntime } from '@onestop/application';
+import { Appended, ConsentReferrals, HubRuntime } from '@onestop/application';
 import type { Principal } from '@onestop/auth';
 import { KeyDestroyedError } from '@onestop/crypto';
 import { NotFoundError, PersonCommand, personDecider, PersonEvent } from '@onestop/domain';
@@ -20,7 +20,11 @@ export type PersonCommandResult = Appended & { events: PersonEvent[] };
 
 @CommandHandler(ExecutePersonCommand)
 export class ExecutePersonCommandHandler implements ICommandHandler<ExecutePersonCommand, PersonCommandResult> {
-  constructor(@Inject(HUB_RUNTIME) private readonly runtime: HubRuntime) {}
+  private readonly consentReferrals: ConsentReferrals;
+
+  constructor(@Inject(HUB_RUNTIME) private readonly runtime: HubRuntime) {
+    this.consentReferrals = new ConsentReferrals(runtime);
+  }
 
   async execute({ caller, personId, command, expectedRevision }: ExecutePersonCommand): Promise<PersonCommandResult> {
     const { runtime } = this;
@@ -35,6 +39,19 @@ export class ExecutePersonCommandHandler implements ICommandHandler<ExecutePerso
     const metadata = metadataFor(caller, now, { personId });
     const result = await runtime.repository.execute(stream, personDecider, command, context, metadata, expectedRevision);
     await runtime.projector.catchUp();
+    await this.followConsent(personId, result);
     return result;
+  }
+
+  /**
+   * A consent given releases the person's prepared referrals it covers; one withdrawn or expired
+   * withdraws the referrals it covered. The response waits until the in-process publisher has
+   * delivered them, so the receiving agency's feed shows a released referral when this returns.
+   */
+  private async followConsent(personId: string, result: PersonCommandResult): Promise<void> {
+    const last = await this.consentReferrals.afterPersonEvents(personId, result.events.map((e) => e.type), result.position);
+    if (last === undefined) return;
+    await this.runtime.projector.catchUp();
+    await this.runtime.publisher?.waitFor(last);
   }
 }

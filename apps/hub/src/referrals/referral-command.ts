@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { Appended, HubRuntime } from '@onestop/application';
+import { agencyServices, Appended, ConsentReferrals, HubRuntime } from '@onestop/application';
 import type { Principal } from '@onestop/auth';
 import { KeyDestroyedError } from '@onestop/crypto';
 import { NotFoundError, ReferralCommand, referralDecider, ReferralEvent } from '@onestop/domain';
@@ -36,14 +36,28 @@ export class ExecuteReferralCommandHandler implements ICommandHandler<ExecuteRef
     }
     const details = loaded.state.details ?? ('toAgency' in command ? command : undefined);
     const now = runtime.nowIso();
-    const context = { now, knownAgencies: runtime.directory.agencyIds(), calendar: { bankHolidays: new Set<string>() } };
+    const context = { now, knownAgencies: runtime.directory.agencyIds(), calendar: runtime.calendar, agencyServices: agencyServices(runtime) };
+    // A prepared referral is the referrer's until consent releases it: the receiver learns nothing of it before.
+    const waiting = command.type === 'PrepareReferral' || loaded.state.status === 'prepared';
     const metadata = metadataFor(caller, now, {
       personId,
       purpose: 'referral',
-      addressedTo: details ? [details.fromAgency, details.toAgency] : undefined,
+      addressedTo: details ? (waiting ? [details.fromAgency] : [details.fromAgency, details.toAgency]) : undefined,
     });
     const result = await runtime.repository.execute(stream, referralDecider, command, context, metadata, expectedRevision);
     await runtime.projector.catchUp();
+    if (command.type === 'PrepareReferral' && personId) return this.releaseIfCovered(stream, personId, result);
     return result;
+  }
+
+  /** A referral prepared for a person whose consent already covers it is raised at once. */
+  private async releaseIfCovered(stream: string, personId: string, prepared: ReferralCommandResult): Promise<ReferralCommandResult> {
+    const { runtime } = this;
+    const { last } = await new ConsentReferrals(runtime).release(personId);
+    if (last === undefined) return prepared;
+    await runtime.projector.catchUp();
+    await runtime.publisher?.waitFor(last);
+    const released = await runtime.repository.readStream<ReferralEvent>(stream);
+    return { ...prepared, revision: released.length - 1, position: released[released.length - 1].position, events: released.map((e) => ({ type: e.type, data: e.data }) as ReferralEvent) };
   }
 }

@@ -12,7 +12,7 @@ import { ifMatchRevision, uuidParam } from '../http/params';
 import { viewerOf } from '../http/viewer';
 import { expectedRevisionOf, HUB_RUNTIME } from '../runtime/runtime.tokens';
 import { ExecuteReferralCommand, ReferralCommandResult } from './referral-command';
-import { ragStatus } from './referral-board';
+import { boardEntry, ReferralRow } from './referral-board';
 
 const ACTIONS: Record<string, ReplyToReferral['type']> = {
   acknowledge: 'Acknowledge',
@@ -22,22 +22,6 @@ const ACTIONS: Record<string, ReplyToReferral['type']> = {
   complete: 'Complete',
   withdraw: 'Withdraw',
 };
-
-interface ReferralRow {
-  referral_id: string;
-  person_id: string;
-  from_agency: string;
-  to_agency: string;
-  service: string;
-  urgency: string;
-  status: string;
-  created_at: string;
-  raised_at: string | null;
-  acknowledge_by: string | null;
-  updated_at: string;
-  escalations: number;
-  revision: number;
-}
 
 @ApiTags('referrals')
 @ApiBearerAuth()
@@ -50,7 +34,13 @@ export class ReferralsController {
 
   @Post()
   @Roles('caseworker')
-  @ApiOperation({ summary: 'Raise a referral to another agency\'s service, or prepare one that waits for consent' })
+  @ApiOperation({
+    summary: 'Raise a referral to another agency\'s service, or prepare one that waits for consent',
+    description:
+      'With `waitForConsent`, the referral is prepared and raised by the hub the moment a consent covering the receiving agency for the `referral` category and purpose is recorded (at once if one already does). ' +
+      'The service must be one the receiving agency lists (when it lists any); its deadlines to acknowledge, decide and start follow the service\'s levels. ' +
+      'The receiving agency gets the referral through its feed, filtered by the sharing decision for the purpose `referral`: the referral\'s fields (category `referral`) and the person\'s identity only as its agreement grants them. The referring agency is told of every step.',
+  })
   async raise(@Caller() caller: Principal, @Body() body: RaiseReferralDto, @Res({ passthrough: true }) res: Response) {
     viewerOf(caller, this.runtime.directory);
     const referralId = randomUUID();
@@ -62,7 +52,7 @@ export class ReferralsController {
     return {
       referralId,
       status: raised ? 'raised' : 'prepared',
-      acknowledgeBy: raised && 'acknowledgeBy' in raised.data ? raised.data.acknowledgeBy : null,
+      acknowledgeBy: raised?.type === 'ReferralRaised.v1' ? raised.data.acknowledgeBy : null,
       revision: result.revision,
     };
   }
@@ -90,36 +80,21 @@ export class ReferralsController {
 
   @Get()
   @Roles('caseworker', 'system')
-  @ApiOperation({ summary: 'The caller\'s agency\'s incoming and outgoing referrals, soonest deadline first, with red/amber/green status' })
+  @ApiOperation({
+    summary: 'Duty board: the caller\'s agency\'s incoming referrals (once raised) and its own outgoing ones, soonest pending deadline first, each pending deadline with its time left and red/amber/green status',
+  })
   async list(@Caller() caller: Principal, @Query() query: ReferralQueryDto) {
     const viewer = viewerOf(caller, this.runtime.directory);
     await this.runtime.projector.catchUp();
     const me = viewer.agency.agencyId;
-    const where = ['(to_agency = @me OR from_agency = @me)'];
+    const where = ["(from_agency = @me OR (to_agency = @me AND status <> 'prepared'))"];
     if (query.status) where.push('status = @status');
     if (query.toAgency) where.push('to_agency = @toAgency');
     if (query.fromAgency) where.push('from_agency = @fromAgency');
     const rows = this.runtime.db
-      .prepare(`SELECT * FROM rm_referrals WHERE ${where.join(' AND ')} ORDER BY acknowledge_by IS NULL, acknowledge_by, created_at LIMIT 500`)
+      .prepare(`SELECT * FROM rm_referrals WHERE ${where.join(' AND ')} ORDER BY next_deadline IS NULL, next_deadline, created_at LIMIT 500`)
       .all({ me, status: query.status, toAgency: query.toAgency, fromAgency: query.fromAgency }) as ReferralRow[];
-    const now = this.runtime.clock.now().getTime();
-    return {
-      referrals: rows.map((r) => ({
-        referralId: r.referral_id,
-        personId: r.person_id,
-        pseudonym: this.runtime.pseudonymizer.pseudonym(me, r.person_id),
-        direction: r.to_agency === me ? 'incoming' : 'outgoing',
-        fromAgency: r.from_agency,
-        toAgency: r.to_agency,
-        service: r.service,
-        urgency: r.urgency,
-        status: r.status,
-        raisedAt: r.raised_at,
-        acknowledgeBy: r.acknowledge_by,
-        rag: ragStatus(r.status, r.raised_at, r.acknowledge_by, now),
-        escalations: r.escalations,
-        revision: r.revision,
-      })),
-    };
+    const now = this.runtime.clock.now();
+    return { referrals: rows.map((r) => boardEntry(r, me, now, this.runtime.pseudonymizer)) };
   }
 }

@@ -1,13 +1,19 @@
 import { createHash } from 'node:crypto';
 import { cloudEventType } from '@onestop/domain';
 import { HubCloudEvent, RETRACTION_TYPE, RetractionData } from '@onestop/delivery';
-import { Permit } from '@onestop/policy';
+import { Ground, Permit } from '@onestop/policy';
 import { OpenedEvent } from '../event-repository';
 
 /** A UUID-shaped id derived from its parts, so a rebuilt or redelivered message keeps its id. */
 export function deterministicId(...parts: string[]): string {
   const h = createHash('sha256').update(parts.join('\u0000')).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** What the extensions say when no agreement permitted the data: `own-record`, or `referral-party` for a referrer. */
+export function groundName(ground: Ground): string {
+  if (ground.kind === 'party') return 'referral-party';
+  return ground.kind === 'own-record' ? 'own-record' : ground.basis;
 }
 
 /** The unsigned CloudEvent for one permitted event. `id` is the hub's event id. */
@@ -22,10 +28,10 @@ export function disclosureMessage(source: string, event: OpenedEvent, permit: Pe
     time: event.metadata.occurredAt,
     datacontenttype: 'application/json',
     data: permit.data,
-    agreementid: g.kind === 'grant' ? g.agreementId : 'own-record',
+    agreementid: g.kind === 'grant' ? g.agreementId : groundName(g),
     agreementversion: g.kind === 'grant' ? g.version : 0,
     grant: g.kind === 'grant' ? g.grant : 0,
-    lawfulbasis: g.kind === 'grant' ? g.basis : 'own-record',
+    lawfulbasis: g.kind === 'grant' ? g.basis : groundName(g),
     purpose: permit.purpose,
     sequence: String(event.position).padStart(16, '0'),
   };

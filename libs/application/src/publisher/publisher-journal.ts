@@ -125,12 +125,16 @@ export class PublisherJournal {
     })();
   }
 
-  /** Forgets everything (for a rebuild from the start of the store). */
+  /**
+   * Forgets everything derived (for a rebuild from the start of the store), except the
+   * retractions agencies have acknowledged: their confirmation is not derivable, and the rebuild
+   * re-creates those retractions under the same ids, so the acknowledged rows stand.
+   */
   reset(): void {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM pub_checkpoints WHERE name = ?').run(this.name);
       this.db.prepare('DELETE FROM pub_partnership WHERE name = ?').run(this.name);
-      this.db.exec('DELETE FROM pub_disclosures; DELETE FROM pub_retractions; DELETE FROM pub_summaries;');
+      this.db.exec('DELETE FROM pub_disclosures; DELETE FROM pub_retractions WHERE acknowledged_at IS NULL; DELETE FROM pub_summaries;');
     })();
   }
 }

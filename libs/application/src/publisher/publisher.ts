@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { AuditLog } from '@onestop/audit';
 import { AgencyProfile, AgreementVersion, Category, ConsentLedger, isSubjectEventType, Purpose } from '@onestop/domain';
 import { Pseudonymizer } from '@onestop/crypto';
 import { Delivery, MessageSigner, Outbound, RetractionData } from '@onestop/delivery';
@@ -10,6 +11,7 @@ import { deterministicId, disclosureMessage, retractionMessage } from './message
 import { PartnershipState } from './partnership-state';
 import { PublisherLease } from './publisher-lease';
 import { DisclosureRow, JournalBatch, PublisherJournal } from './publisher-journal';
+import { recordBeforeRelease } from './publisher-audit';
 
 export interface PublisherOptions {
   repository: EventRepository;
@@ -28,6 +30,8 @@ export interface PublisherOptions {
   onError?: (error: Error) => void;
   /** When set, the publisher delivers only while it holds this lease (one active instance). */
   lease?: PublisherLease;
+  /** Where each disclosure and retraction is recorded before it is released. */
+  audit?: AuditLog;
   /** The agencies this publisher serves; all when absent. Each agency must have exactly one publisher. */
   agencies?: ReadonlySet<string>;
 }
@@ -153,9 +157,11 @@ export class Publisher {
         let ledger = await this.ledgers.before(personId, event.position);
         if (event.stream.startsWith('person-')) ledger = this.ledgers.apply(personId, event);
         const ends = event.type === 'ConsentWithdrawn.v1' || event.type === 'ConsentExpired.v1';
-        if (ends) pending = await this.flush(pending);
-        this.fanOut(event, personId, ledger, pending);
+        const erased = event.type === 'PersonErased.v1';
+        if (ends || erased) pending = await this.flush(pending);
+        if (!erased) this.fanOut(event, personId, ledger, pending);
         if (ends) await this.retractForConsent(event, personId, ledger, pending);
+        if (erased) await this.retract(event, personId, this.o.journal.held(personId), 'person-erased', ledger, pending);
         if (event.type === 'ConsentGiven.v1') await this.discloseOnConsent(event, personId, ledger, pending);
       }
       pending.position = event.position;
@@ -173,10 +179,10 @@ export class Publisher {
     const checkpoint = this.o.journal.checkpoint();
     if (pending.outbound.length === 0 && pending.position === checkpoint) return pending;
     await Promise.all(pending.outbound.map(async (o) => (o.message = o.message.signature ? o.message : await this.o.signer.sign(o.message))));
+    recordBeforeRelease(this.o.audit, pending, (this.o.now?.() ?? new Date()).toISOString());
     const { feed, kafka } = this.o.deliveries;
-    const wantsKafka = (o: Outbound) => this.partnership.agencies.get(o.agencyId)?.delivery.kafka === true;
-    if (kafka) await kafka.deliver(pending.outbound.filter(wantsKafka));
-    if (feed) await feed.deliver(kafka ? pending.outbound.filter((o) => !wantsKafka(o) || this.partnership.agencies.get(o.agencyId)?.delivery.feed) : pending.outbound);
+    if (kafka) await kafka.deliver(feed ? pending.outbound.filter((o) => this.chose(o, 'kafka')) : pending.outbound);
+    if (feed) await feed.deliver(kafka ? pending.outbound.filter((o) => this.chose(o, 'feed') || !this.chose(o, 'kafka')) : pending.outbound);
     if (this.o.lease && !(await this.o.lease.ensure())) throw new Error('the publisher lease passed to another instance');
     this.o.journal.commit(pending, (this.o.now?.() ?? new Date()).toISOString());
     this.published = pending.position;
@@ -290,6 +296,11 @@ export class Publisher {
     for (const agency of this.served()) this.disclose(event, agency, personId, consents, event.metadata.occurredAt, pending, event.id);
   }
 
+  /** Whether the message's agency chose this delivery (with both running; otherwise all use the one there is). */
+  private chose(o: Outbound, delivery: 'feed' | 'kafka'): boolean {
+    return this.partnership.agencies.get(o.agencyId)?.delivery[delivery] === true;
+  }
+
   /** The agencies this publisher delivers to, in id order. */
   private served(): AgencyProfile[] {
     const all = this.partnership.agencyList();
@@ -309,7 +320,8 @@ export class Publisher {
     if (!decision.permit) return;
     const pseudonym = this.o.pseudonyms.pseudonym(agency.agencyId, personId);
     const message = { ...disclosureMessage(this.o.source, event, decision, pseudonym), id: messageId };
-    pending.outbound.push({ agencyId: agency.agencyId, key: pseudonym, message: message as never });
+    const outbound: Outbound = { agencyId: agency.agencyId, key: pseudonym, message: message as never };
+    pending.outbound.push(outbound);
     const grounds = decision.grounds;
     pending.disclosures.push({
       message_id: messageId,
@@ -330,6 +342,7 @@ export class Publisher {
     const previous = pending.summaries.get(key)?.summary ?? this.o.journal.summary(agency.agencyId, personId) ?? emptySummary(pseudonym);
     const summary = applyToSummary(previous, { type: event.type, data: decision.data, occurredAt: event.metadata.occurredAt });
     pending.summaries.set(key, { agencyId: agency.agencyId, personId, summary });
+    outbound.summary = summary as unknown as Record<string, unknown>;
   }
 
 }

@@ -3,18 +3,9 @@ import { PersonEvent, ReferralEvent } from '@onestop/domain';
 import { EventRepository, OpenedEvent } from '../event-repository';
 import { BlindIndex } from './blind-index';
 import { createReadModelTables } from './read-model-tables';
+import { ReferralProjection } from './referral-projection';
 
 const CHECKPOINT = 'read-models';
-const REFERRAL_STATUS: Partial<Record<ReferralEvent['type'], string>> = {
-  'ReferralPrepared.v1': 'prepared',
-  'ReferralRaised.v1': 'raised',
-  'ReferralAcknowledged.v1': 'acknowledged',
-  'ReferralAccepted.v1': 'accepted',
-  'ReferralDeclined.v1': 'declined',
-  'ReferralStarted.v1': 'started',
-  'ReferralCompleted.v1': 'completed',
-  'ReferralWithdrawn.v1': 'withdrawn',
-};
 
 /**
  * Keeps the query tables (people lookup, referrals) up to date from the store. Each page of
@@ -22,6 +13,8 @@ const REFERRAL_STATUS: Partial<Record<ReferralEvent['type'], string>> = {
  */
 export class ReadModelProjector {
   private pending?: Promise<void>;
+  private again?: Promise<void>;
+  private readonly referrals: ReferralProjection;
 
   constructor(
     private readonly db: Database,
@@ -29,12 +22,26 @@ export class ReadModelProjector {
     private readonly index: BlindIndex,
   ) {
     createReadModelTables(db);
+    this.referrals = new ReferralProjection(db);
   }
 
-  /** Applies everything recorded since the checkpoint; concurrent calls share one pass. */
+  /**
+   * Applies everything recorded since the checkpoint. A call made while a pass runs waits for
+   * one more pass after it (shared by every such caller), so what the caller appended before
+   * calling is always applied when its promise resolves.
+   */
   catchUp(): Promise<void> {
-    this.pending ??= this.run().finally(() => (this.pending = undefined));
-    return this.pending;
+    if (!this.pending) {
+      this.pending = this.run().finally(() => (this.pending = undefined));
+      return this.pending;
+    }
+    this.again ??= this.pending
+      .catch(() => undefined)
+      .then(() => {
+        this.again = undefined;
+        return this.catchUp();
+      });
+    return this.again;
   }
 
   private checkpoint(): number | undefined {
@@ -44,16 +51,20 @@ export class ReadModelProjector {
 
   private async run(): Promise<void> {
     for (;;) {
-      const page = await this.repository.store.readAll({ after: this.checkpoint(), maxCount: 500 });
+      const after = this.checkpoint();
+      const page = await this.repository.store.readAll({ after, maxCount: 500 });
       if (page.length === 0) return;
       const opened = page.map((e) => this.repository.open(e));
-      this.db.transaction(() => {
+      const applied = this.db.transaction(() => {
+        // Another process (or runtime) sharing this file applied from here meanwhile: read again.
+        if (this.checkpoint() !== after) return false;
         opened.forEach((e) => this.apply(e));
         this.db
           .prepare('INSERT INTO rm_checkpoints (name, position) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position')
           .run(CHECKPOINT, page[page.length - 1].position);
+        return true;
       })();
-      if (page.length < 500) return;
+      if (applied && page.length < 500) return;
     }
   }
 
@@ -91,35 +102,6 @@ export class ReadModelProjector {
   }
 
   private applyReferral(e: OpenedEvent<ReferralEvent>): void {
-    const d = e.data as unknown as Record<string, string>;
-    const at = e.metadata.occurredAt;
-    if (e.type === 'ReferralPrepared.v1' || e.type === 'ReferralRaised.v1') {
-      this.db
-        .prepare(
-          `INSERT INTO rm_referrals (referral_id, person_id, from_agency, to_agency, service, urgency, status, created_at, raised_at, acknowledge_by, updated_at, revision)
-           VALUES (@referralId, @personId, @fromAgency, @toAgency, @service, @urgency, @status, @at, @raisedAt, @acknowledgeBy, @at, @revision)
-           ON CONFLICT(referral_id) DO UPDATE SET status = @status, raised_at = @raisedAt, acknowledge_by = @acknowledgeBy, updated_at = @at, revision = @revision`,
-        )
-        .run({ ...pick(d), status: REFERRAL_STATUS[e.type], at, raisedAt: d.raisedAt ?? null, acknowledgeBy: d.acknowledgeBy ?? null, revision: e.revision });
-      return;
-    }
-    if (e.type === 'ReferralEscalated.v1') {
-      this.db.prepare('UPDATE rm_referrals SET escalations = ?, updated_at = ?, revision = ? WHERE referral_id = ?').run(Number(d.level), at, e.revision, d.referralId);
-      return;
-    }
-    const stamp = { 'ReferralAcknowledged.v1': 'acknowledged_at', 'ReferralAccepted.v1': 'accepted_at', 'ReferralStarted.v1': 'started_at' }[e.type as string];
-    const extra = stamp ? `, ${stamp} = @at` : '';
-    this.db
-      .prepare(`UPDATE rm_referrals SET status = @status, updated_at = @at, revision = @revision${extra} WHERE referral_id = @referralId`)
-      .run({ status: REFERRAL_STATUS[e.type], at, revision: e.revision, referralId: d.referralId });
+    this.referrals.apply(e);
   }
 }
-
-const pick = (d: Record<string, string>) => ({
-  referralId: d.referralId,
-  personId: d.personId,
-  fromAgency: d.fromAgency,
-  toAgency: d.toAgency,
-  service: d.service,
-  urgency: d.urgency,
-});

@@ -20,6 +20,24 @@ export function createReadModelTables(db: Database): void {
       status TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS rm_consents_due ON rm_consents (status, valid_until);
+    CREATE INDEX IF NOT EXISTS rm_consents_person ON rm_consents (person_id);
+  `);
+  createReferralTable(db);
+}
+
+/**
+ * `rm_referrals`: one row per referral with its deadlines and the moments it reached each step.
+ * `next_deadline` is the soonest deadline still pending (the duty board's order); `next_due` the
+ * soonest pending one not yet escalated (what the deadline timer looks for, indexed). A table
+ * from before these columns is dropped and rebuilt: the projector replays from the start, which
+ * its idempotent writes allow.
+ */
+function createReferralTable(db: Database): void {
+  const columns = db.prepare("SELECT name FROM pragma_table_info('rm_referrals')").pluck().all() as string[];
+  if (columns.length > 0 && !columns.includes('next_due')) {
+    db.exec("DROP TABLE rm_referrals; DELETE FROM rm_checkpoints WHERE name = 'read-models';");
+  }
+  db.exec(`
     CREATE TABLE IF NOT EXISTS rm_referrals (
       referral_id TEXT PRIMARY KEY,
       person_id TEXT NOT NULL,
@@ -31,15 +49,26 @@ export function createReadModelTables(db: Database): void {
       created_at TEXT NOT NULL,
       raised_at TEXT,
       acknowledge_by TEXT,
+      decide_by TEXT,
+      start_by TEXT,
       acknowledged_at TEXT,
       accepted_at TEXT,
+      declined_at TEXT,
       started_at TEXT,
+      completed_at TEXT,
+      withdrawn_at TEXT,
       updated_at TEXT NOT NULL,
       escalations INTEGER NOT NULL DEFAULT 0,
+      escalated TEXT NOT NULL DEFAULT '',
+      next_deadline TEXT,
+      next_due TEXT,
       revision INTEGER NOT NULL
     );
     CREATE INDEX IF NOT EXISTS rm_referrals_person ON rm_referrals (person_id);
     CREATE INDEX IF NOT EXISTS rm_referrals_to ON rm_referrals (to_agency, status);
     CREATE INDEX IF NOT EXISTS rm_referrals_from ON rm_referrals (from_agency, status);
+    CREATE INDEX IF NOT EXISTS rm_referrals_status ON rm_referrals (status);
+    CREATE INDEX IF NOT EXISTS rm_referrals_due ON rm_referrals (next_due) WHERE next_due IS NOT NULL;
+    CREATE INDEX IF NOT EXISTS rm_referrals_raised ON rm_referrals (raised_at);
   `);
 }

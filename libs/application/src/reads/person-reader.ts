@@ -3,6 +3,7 @@ import { evolveConsents, NotFoundError, PersonEvent, Purpose, SubjectEvent, Cons
 import { KeyDestroyedError, KeyStore, Pseudonymizer } from '@onestop/crypto';
 import { AgencyFacts, DecidableEvent, decide, Decision, Permit } from '@onestop/policy';
 import { EventRepository, OpenedEvent } from '../event-repository';
+import { groundName } from '../publisher/message-builder';
 import { PartnershipDirectory } from '../partnership-directory';
 
 /** One event of a person's history as one agency may see it. */
@@ -15,7 +16,14 @@ export interface VisibleEvent {
   recordedBy: string;
   data: Record<string, unknown>;
   basis: string;
-  explanation: Permit['primary'];
+  explanation: Permit['primary'] | BreakGlassGround;
+}
+
+/** Why an event was shown under emergency access: a break-glass grant, basis `vital-interests`. */
+export interface BreakGlassGround {
+  kind: 'break-glass';
+  grantId: string;
+  basis: 'vital-interests';
 }
 
 /** Who is reading, for what. */
@@ -72,7 +80,7 @@ export class PersonReader {
         occurredAt: e.metadata.occurredAt,
         recordedBy: e.metadata.recordedBy,
         data: decision.data,
-        basis: decision.primary.kind === 'grant' ? decision.primary.basis : 'own-record',
+        basis: groundName(decision.primary),
         explanation: decision.primary,
       });
     }

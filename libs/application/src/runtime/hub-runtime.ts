@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { EventCodec, loadOrCreateHubSecrets, Pseudonymizer, SqliteKeyStore } from '@onestop/crypto';
 import { Delivery, MessageSigner, SqliteFeed } from '@onestop/delivery';
+import { WorkingCalendar } from '@onestop/domain';
 import { createEventStore, EventStore, openDatabase } from '@onestop/event-store';
+import { HubAudit, openHubAudit } from '../audit/hub-audit';
 import { EventRepository } from '../event-repository';
 import { PartnershipDirectory } from '../partnership-directory';
 import { BlindIndex } from '../read-models/blind-index';
@@ -21,6 +23,8 @@ export interface RuntimeOptions {
   now?: () => Date;
   /** The CloudEvents `source` of messages. */
   source?: string;
+  /** Bank holidays (`YYYY-MM-DD`) that working-day deadlines skip besides weekends. */
+  bankHolidays?: readonly string[];
 }
 
 /** How the publisher delivers: the HTTP feed (default on) and optionally Kafka. */
@@ -65,6 +69,12 @@ export class HubRuntime {
   /** The publisher running in this process, when started. */
   publisher?: Publisher;
 
+  /** The audit log and what feeds it (set by `open`). */
+  audit!: HubAudit;
+
+  /** The working calendar referral deadlines are counted in: weekends and the configured bank holidays. */
+  calendar: WorkingCalendar = { bankHolidays: new Set() };
+
   /** Starts the publisher in this process; new events wake it at once. */
   startPublisher(setup: PublisherSetup): Publisher {
     const publisher = new Publisher({
@@ -78,6 +88,7 @@ export class HubRuntime {
       now: this.clock.now,
       onError: setup.onError,
       lease: setup.lease,
+      audit: this.audit.log,
       agencies: setup.agencies?.length ? new Set(setup.agencies) : undefined,
     });
     this.repository.onAppended(() => publisher.notify());
@@ -102,8 +113,11 @@ export class HubRuntime {
     const signer = await loadOrCreateSigner(options.dataDir);
     const source = options.source ?? 'urn:onestop:hub';
     const runtime = new HubRuntime(db, store, keys, repository, directory, projector, new Pseudonymizer(secrets.pseudonymSecret), blindIndex, clock, options.dataDir, new SqliteFeed(db), signer, source);
+    runtime.calendar = { bankHolidays: new Set(options.bankHolidays ?? []) };
+    runtime.audit = openHubAudit({ db, store, repository, dataDir: options.dataDir, signer, now: clock.now });
     await directory.catchUp();
     await projector.catchUp();
+    await runtime.audit.admin.catchUp();
     return runtime;
   }
 
@@ -113,6 +127,7 @@ export class HubRuntime {
 
   async close(): Promise<void> {
     await this.publisher?.stop();
+    await this.audit?.log.settled();
     await this.feed.close();
     await this.store.close();
     if (this.db.open) this.db.close();

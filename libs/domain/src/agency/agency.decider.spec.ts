@@ -42,6 +42,15 @@ describe('agency decider', () => {
       .then([{ type: 'AgencyUpdated.v1', data: rotated }]);
   });
 
+  it('records an update when a service\'s referral deadlines change, and keeps a profile without any as it was', () => {
+    const faster = { ...housing, services: [{ id: 'emergency-bed', name: 'Emergency bed', deadlines: { acknowledge: { immediate: { minutes: 5 } } } }] };
+    spec
+      .given([{ type: 'AgencyRegistered.v1', data: housing }])
+      .when({ type: 'RegisterAgency', profile: faster })
+      .then([{ type: 'AgencyUpdated.v1', data: faster }]);
+    spec.given([{ type: 'AgencyRegistered.v1', data: housing }]).when({ type: 'RegisterAgency', profile: housing }).then([]);
+  });
+
   it('compares with the latest profile, not the first', () => {
     const history = [
       { type: 'AgencyRegistered.v1', data: housing },

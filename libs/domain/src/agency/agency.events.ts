@@ -1,3 +1,4 @@
+import { ServiceDeadlines } from '../referral/service-levels';
 import { AgencyKind } from '../vocabulary';
 
 /** A JSON Web Key as registered by an agency (public keys only). */
@@ -11,10 +12,15 @@ export interface AgencyDelivery {
   kafka: boolean;
 }
 
-/** A service an agency offers to referrals, with its deadlines in minutes per urgency. */
+/**
+ * A service an agency offers to referrals (detox, rehab, housing-first, crisis mental health).
+ * `deadlines` overrides the partnership's default service levels per kind and urgency; it is
+ * optional, so registrations recorded before it existed stay valid.
+ */
 export interface AgencyService {
   id: string;
   name: string;
+  deadlines?: ServiceDeadlines;
 }
 
 /** The registration of an agency as it stands after a `PUT /v1/agencies/{id}`. */

@@ -1,5 +1,5 @@
 import { Category, ConsentMethod } from '../vocabulary';
-import { ConsentScope, NeedEntry, PersonContact, PersonIdentifiers } from './person.events';
+import { BreakGlassOutcome, ConsentScope, NeedEntry, PersonContact, PersonIdentifiers } from './person.events';
 
 export interface RegisterPerson {
   type: 'RegisterPerson';
@@ -51,6 +51,27 @@ export interface RecordCheckIn {
   note?: string;
 }
 
+/** Erase the person: record `PersonErased.v1`; the caller then destroys their data key. */
+export interface ErasePerson {
+  type: 'ErasePerson';
+}
+
+/** Open break-glass access for `minutes` (1 to 240) with a written reason. */
+export interface OpenBreakGlass {
+  type: 'OpenBreakGlass';
+  grantId: string;
+  reason: string;
+  minutes: number;
+}
+
+/** Record the data-protection officer's review of a break-glass grant (once per grant). */
+export interface ReviewBreakGlass {
+  type: 'ReviewBreakGlass';
+  grantId: string;
+  outcome: BreakGlassOutcome;
+  note?: string;
+}
+
 export type PersonCommand =
   | RegisterPerson
   | CorrectPersonDetails
@@ -58,4 +79,7 @@ export type PersonCommand =
   | WithdrawConsent
   | ExpireConsent
   | AssessNeeds
-  | RecordCheckIn;
+  | RecordCheckIn
+  | ErasePerson
+  | OpenBreakGlass
+  | ReviewBreakGlass;

@@ -215,4 +215,47 @@ describe('person decider', () => {
         .thenFailsValidation({ 'needs.identity': 'not a need category' });
     });
   });
+
+  describe('erasure', () => {
+    const erased: PersonEvent = { type: 'PersonErased.v1', data: { personId, erasedAt: NOW } };
+
+    it('records the erasure at the hub clock, carrying nothing but the subject and the moment', () => {
+      spec.given([registered, given]).when({ type: 'ErasePerson' }, context()).then([erased]);
+    });
+
+    it.each<PersonCommand>([
+      { type: 'ErasePerson' },
+      { type: 'CorrectPersonDetails', name: 'Alex' },
+      giveConsent,
+      { type: 'WithdrawConsent', consentId: 'c-1' },
+      { type: 'OpenBreakGlass', grantId: 'g-1', reason: 'collapsed in the street', minutes: 30 },
+    ])('refuses $type once the person is erased', (command) => {
+      spec.given([registered, given, erased]).when(command, context()).thenThrows('person.erased');
+    });
+  });
+
+  describe('break-glass', () => {
+    const open: PersonCommand = { type: 'OpenBreakGlass', grantId: 'g-1', reason: 'collapsed in the street', minutes: 240 };
+    const opened: PersonEvent = { type: 'BreakGlassOpened.v1', data: { personId, grantId: 'g-1', reason: 'collapsed in the street', until: '2030-03-01T14:00:00.000Z' } };
+
+    it('opens a grant for at most four hours from the hub clock', () => {
+      spec.given([registered]).when(open, context()).then([opened]);
+    });
+
+    it('refuses more than four hours, no time at all, or no written reason', () => {
+      spec.given([registered]).when({ ...open, minutes: 241 }, context()).thenFailsValidation({ minutes: 'must be a whole number of minutes from 1 to 240' });
+      spec.given([registered]).when({ ...open, minutes: 0, reason: '  ' }, context()).thenFailsValidation({
+        minutes: 'must be a whole number of minutes from 1 to 240',
+        reason: 'give the reason in writing',
+      });
+    });
+
+    it('records one review per grant, and none for a grant it does not know', () => {
+      const review: PersonCommand = { type: 'ReviewBreakGlass', grantId: 'g-1', outcome: 'not-justified', note: 'consent was possible' };
+      const reviewed: PersonEvent = { type: 'BreakGlassReviewed.v1', data: { personId, grantId: 'g-1', outcome: 'not-justified', note: 'consent was possible' } };
+      spec.given([registered, opened]).when(review, context()).then([reviewed]);
+      spec.given([registered, opened, reviewed]).when(review, context()).thenThrows('break-glass.already-reviewed');
+      spec.given([registered]).when(review, context()).thenThrows('break-glass.not-found');
+    });
+  });
 });

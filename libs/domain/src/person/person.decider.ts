@@ -1,6 +1,7 @@
 import { Decider } from '../decider';
 import { DomainError, ValidationError } from '../hub-error';
 import { AGENCY_KINDS, NEED_CATEGORIES } from '../vocabulary';
+import { BreakGlassGrants, decideBreakGlass, evolveBreakGlass } from './break-glass';
 import { ConsentLedger, ConsentRecord, evolveConsents } from './consent-ledger';
 import { GiveConsent, PersonCommand, WithdrawConsent } from './person.commands';
 import { ConsentScope, PersonEvent } from './person.events';
@@ -9,6 +10,9 @@ export interface PersonState {
   /** Set by registration; undefined while the stream is empty. */
   personId?: string;
   consents: ConsentLedger;
+  /** When the person was erased; every later command is refused. */
+  erasedAt?: string;
+  breakGlass: BreakGlassGrants;
 }
 
 export interface PersonContext {
@@ -75,12 +79,17 @@ function checkNeeds(field: string, needs: object): void {
   if (bad.length > 0) throw new ValidationError(Object.fromEntries(bad.map((k) => [`${field}.${k}`, 'not a need category'])));
 }
 
-/** The person aggregate (stream `person-<uuid>`): registration, details, consent and needs profile. */
+/**
+ * The person aggregate (stream `person-<uuid>`): registration, details, consent, needs profile,
+ * break-glass grants and erasure. Once erased, every command is refused (`person.erased`).
+ */
 export const personDecider: Decider<PersonCommand, PersonEvent, PersonState, PersonContext> = {
-  initialState: () => ({ consents: new Map() }),
+  initialState: () => ({ consents: new Map(), breakGlass: new Map() }),
   evolve: (state, event) => ({
     personId: state.personId ?? (event.type === 'PersonRegistered.v1' ? event.data.personId : undefined),
     consents: evolveConsents(state.consents, event),
+    erasedAt: event.type === 'PersonErased.v1' ? event.data.erasedAt : state.erasedAt,
+    breakGlass: evolveBreakGlass(state.breakGlass, event),
   }),
   decide(command, state, context): PersonEvent[] {
     if (command.type === 'RegisterPerson') {
@@ -90,6 +99,7 @@ export const personDecider: Decider<PersonCommand, PersonEvent, PersonState, Per
     }
     const personId = state.personId;
     if (!personId) throw notRegistered();
+    if (state.erasedAt) throw new DomainError('person.erased', 'the person was erased');
     switch (command.type) {
       case 'CorrectPersonDetails': {
         const { name, dateOfBirth, identifiers, contact } = command;
@@ -126,6 +136,11 @@ export const personDecider: Decider<PersonCommand, PersonEvent, PersonState, Per
         const data = { personId, checkInId: command.checkInId, changes: command.changes };
         return [{ type: 'CheckInRecorded.v1', data: command.note === undefined ? data : { ...data, note: command.note } }];
       }
+      case 'ErasePerson':
+        return [{ type: 'PersonErased.v1', data: { personId, erasedAt: context.now } }];
+      case 'OpenBreakGlass':
+      case 'ReviewBreakGlass':
+        return decideBreakGlass(command, state.breakGlass, personId, context.now);
     }
   },
 };

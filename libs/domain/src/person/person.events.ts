@@ -111,6 +111,37 @@ export interface CheckInRecordedV1 {
   };
 }
 
+/**
+ * The person was erased (crypto-shredding): their data key is destroyed, so every sealed field
+ * of their history is unreadable for ever. Carries nothing but the subject and the moment; the
+ * publisher turns it into retractions from every agency that holds anything.
+ */
+export interface PersonErasedV1 {
+  type: 'PersonErased.v1';
+  data: { personId: string; erasedAt: string };
+}
+
+/**
+ * A caseworker opened emergency (break-glass) access to the person under `vital-interests`,
+ * until `until` (at most four hours). The reason is sealed under the person's data key. Never
+ * disclosed to agencies (recorded addressed to none); every read under it is audited and the
+ * grant waits in the data-protection officer's review queue.
+ */
+export interface BreakGlassOpenedV1 {
+  type: 'BreakGlassOpened.v1';
+  data: { personId: string; grantId: string; reason: string; until: string };
+}
+
+/** The data-protection officer reviewed a break-glass grant; the note is sealed like the reason. */
+export interface BreakGlassReviewedV1 {
+  type: 'BreakGlassReviewed.v1';
+  data: { personId: string; grantId: string; outcome: BreakGlassOutcome; note?: string };
+}
+
+/** What the review of a break-glass access found. */
+export type BreakGlassOutcome = 'justified' | 'not-justified';
+export const BREAK_GLASS_OUTCOMES: readonly BreakGlassOutcome[] = ['justified', 'not-justified'];
+
 export type PersonEvent =
   | PersonRegisteredV1
   | PersonDetailsCorrectedV1
@@ -118,4 +149,7 @@ export type PersonEvent =
   | ConsentWithdrawnV1
   | ConsentExpiredV1
   | NeedsAssessedV1
-  | CheckInRecordedV1;
+  | CheckInRecordedV1
+  | PersonErasedV1
+  | BreakGlassOpenedV1
+  | BreakGlassReviewedV1;

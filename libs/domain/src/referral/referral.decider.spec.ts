@@ -23,9 +23,10 @@ const details: ReferralDetails = {
 };
 const ref: ReferralRef = { referralId: 'r-1', personId: details.personId, fromAgency: 'outreach', toAgency: 'sms' };
 const raise: RaiseReferral = { type: 'RaiseReferral', ...details };
-const raised = (at = NOW, acknowledgeBy = '2030-03-04T09:15:00.000Z'): ReferralRaisedV1 => ({
+/** Raised at 09:00 on Monday 4 March 2030: immediate, so acknowledge by 09:15, decide by 10:00, start within 20 working days. */
+const raised = (at = NOW, acknowledgeBy = '2030-03-04T09:15:00.000Z', decideBy = '2030-03-04T10:00:00.000Z', startBy = '2030-04-01T09:00:00.000Z'): ReferralRaisedV1 => ({
   type: 'ReferralRaised.v1',
-  data: { ...details, raisedAt: at, acknowledgeBy },
+  data: { ...details, raisedAt: at, acknowledgeBy, decideBy, startBy },
 });
 const prepared: ReferralEvent = { type: 'ReferralPrepared.v1', data: details };
 const acknowledged: ReferralEvent = { type: 'ReferralAcknowledged.v1', data: { ...ref, at: NOW } };
@@ -65,14 +66,38 @@ const spec = DeciderSpecification.for(referralDecider);
 describe('referral decider', () => {
   describe('raising', () => {
     it.each([
-      ['immediate', '2030-03-04T09:20:00.000Z'],
-      ['same-day', '2030-03-04T13:05:00.000Z'],
-      ['routine', '2030-03-06T09:05:00.000Z'],
-    ] as const)('raises an %s referral with its acknowledgement deadline', (urgency, acknowledgeBy) => {
+      ['immediate', '2030-03-04T09:20:00.000Z', '2030-03-04T10:05:00.000Z'],
+      ['same-day', '2030-03-04T13:05:00.000Z', '2030-03-04T17:05:00.000Z'],
+      ['routine', '2030-03-06T09:05:00.000Z', '2030-03-11T09:05:00.000Z'],
+    ] as const)('raises an %s referral with its default deadlines to acknowledge, decide and start', (urgency, acknowledgeBy, decideBy) => {
       spec
         .given([])
         .when({ ...raise, urgency }, context())
-        .then([{ type: 'ReferralRaised.v1', data: { ...details, urgency, raisedAt: LATER, acknowledgeBy } }]);
+        .then([{ type: 'ReferralRaised.v1', data: { ...details, urgency, raisedAt: LATER, acknowledgeBy, decideBy, startBy: '2030-04-01T09:05:00.000Z' } }]);
+    });
+
+    it('takes the deadlines the receiving service sets, and the defaults for what it leaves out', () => {
+      const detox = { id: 'detox', name: 'Community detox', deadlines: { acknowledge: { immediate: { minutes: 5 } }, start: { immediate: { workingDays: 1 } } } };
+      const withServices = { ...context(), agencyServices: new Map([['sms', [detox]]]) };
+      spec
+        .given([])
+        .when(raise, withServices)
+        .then([
+          {
+            type: 'ReferralRaised.v1',
+            data: { ...details, raisedAt: LATER, acknowledgeBy: '2030-03-04T09:10:00.000Z', decideBy: '2030-03-04T10:05:00.000Z', startBy: '2030-03-05T09:05:00.000Z' },
+          },
+        ]);
+    });
+
+    it('refuses a service the receiving agency does not list, naming the services it offers', () => {
+      const services = new Map([['sms', [{ id: 'detox', name: 'Community detox' }, { id: 'rehab', name: 'Residential rehab' }]]]);
+      spec.given([]).when({ ...raise, service: 'housing-first' }, { ...context(), agencyServices: services }).thenFailsValidation({ service: 'sms offers detox, rehab' });
+      spec.given([]).when({ ...raise, type: 'PrepareReferral', service: 'housing-first' }, { ...context(), agencyServices: services }).thenFailsValidation({ service: 'sms offers detox, rehab' });
+    });
+
+    it('takes any service, under the default levels, for an agency that lists none', () => {
+      spec.given([]).when({ ...raise, service: 'outreach' }, { ...context(), agencyServices: new Map([['sms', []]]) }).then([raised(LATER, '2030-03-04T09:20:00.000Z', '2030-03-04T10:05:00.000Z', '2030-04-01T09:05:00.000Z')].map((e) => ({ ...e, data: { ...e.data, service: 'outreach' } })));
     });
 
     it('refuses to reuse a referral id', () => {
@@ -91,8 +116,11 @@ describe('referral decider', () => {
       spec.given([]).when({ ...raise, type: 'PrepareReferral' }, context()).then([prepared]);
     });
 
-    it('raises a prepared referral on release, its deadline counted from the release', () => {
-      spec.given([prepared]).when({ type: 'ReleaseReferral' }, context()).then([raised(LATER, '2030-03-04T09:20:00.000Z')]);
+    it('raises a prepared referral on release, its deadlines counted from the release', () => {
+      spec
+        .given([prepared])
+        .when({ type: 'ReleaseReferral' }, context())
+        .then([raised(LATER, '2030-03-04T09:20:00.000Z', '2030-03-04T10:05:00.000Z', '2030-04-01T09:05:00.000Z')]);
     });
 
     it.each(STATUSES.filter((s) => s !== 'prepared'))('refuses to release a referral that is %s', (status) => {
@@ -157,14 +185,15 @@ describe('referral decider', () => {
 
   describe('escalation', () => {
     const escalate = { type: 'EscalateReferral' } as const;
-    const escalated = (level: number, at: string): ReferralEvent => ({
+    const DEADLINES = { acknowledge: '2030-03-04T09:15:00.000Z', decide: '2030-03-04T10:00:00.000Z', start: '2030-04-01T09:00:00.000Z' } as const;
+    const escalated = (level: number, at: string, missed: keyof typeof DEADLINES = 'acknowledge'): ReferralEvent => ({
       type: 'ReferralEscalated.v1',
-      data: { ...ref, at, level, missed: 'acknowledge', deadline: '2030-03-04T09:15:00.000Z' },
+      data: { ...ref, at, level, missed, deadline: DEADLINES[missed] },
     });
 
     it('escalates a raised referral once its acknowledgement deadline has come', () => {
       spec.given(HISTORY.raised).when(escalate, context('2030-03-04T09:15:00.000Z')).then([escalated(1, '2030-03-04T09:15:00.000Z')]);
-      spec.given(HISTORY.raised).when(escalate, context('2030-03-04T11:00:00.000Z')).then([escalated(1, '2030-03-04T11:00:00.000Z')]);
+      spec.given(HISTORY.raised).when(escalate, context('2030-03-04T09:59:00.000Z')).then([escalated(1, '2030-03-04T09:59:00.000Z')]);
     });
 
     it('refuses to escalate before the deadline', () => {
@@ -178,8 +207,35 @@ describe('referral decider', () => {
         .thenThrows('referral.not-due');
     });
 
-    it.each(STATUSES.filter((s) => s !== 'raised'))('refuses to escalate a referral that is %s', (status) => {
-      spec.given(HISTORY[status]).when(escalate, context('2030-03-05T09:00:00.000Z')).thenThrows('referral.not-due');
+    it('escalates the decision deadline of an acknowledged referral that is neither accepted nor declined, at the next level', () => {
+      spec
+        .given([...HISTORY.raised, escalated(1, '2030-03-04T09:16:00.000Z'), acknowledged])
+        .when(escalate, context('2030-03-04T10:00:00.000Z'))
+        .then([escalated(2, '2030-03-04T10:00:00.000Z', 'decide')]);
+    });
+
+    it('escalates the start deadline of an accepted referral whose treatment has not started', () => {
+      spec.given(HISTORY.accepted).when(escalate, context('2030-03-31T09:00:00.000Z')).thenThrows('referral.not-due');
+      spec.given(HISTORY.accepted).when(escalate, context('2030-04-01T09:00:00.000Z')).then([escalated(1, '2030-04-01T09:00:00.000Z', 'start')]);
+    });
+
+    it('escalates every deadline missed while no check ran (a restart), soonest first, each once', () => {
+      const late = '2030-04-02T08:00:00.000Z';
+      spec.given(HISTORY.raised).when(escalate, context(late)).then([escalated(1, late, 'acknowledge'), escalated(2, late, 'decide'), escalated(3, late, 'start')]);
+      spec
+        .given([...HISTORY.raised, escalated(1, late, 'acknowledge'), escalated(2, late, 'decide'), escalated(3, late, 'start')])
+        .when(escalate, context('2030-05-01T08:00:00.000Z'))
+        .thenThrows('referral.not-due');
+    });
+
+    it.each(['prepared', 'declined', 'started', 'completed', 'withdrawn'] as const)('refuses to escalate a referral that is %s', (status) => {
+      spec.given(HISTORY[status]).when(escalate, context('2030-06-05T09:00:00.000Z')).thenThrows('referral.not-due');
+    });
+
+    it('escalates nothing but acknowledgement for a referral raised before decide and start deadlines were recorded', () => {
+      const legacy: ReferralEvent = { type: 'ReferralRaised.v1', data: { ...details, raisedAt: NOW, acknowledgeBy: DEADLINES.acknowledge } };
+      spec.given([legacy]).when(escalate, context('2030-06-05T09:00:00.000Z')).then([escalated(1, '2030-06-05T09:00:00.000Z')]);
+      spec.given([legacy, acknowledged]).when(escalate, context('2030-06-05T09:00:00.000Z')).thenThrows('referral.not-due');
     });
 
     it('still lets the receiver acknowledge an escalated referral', () => {

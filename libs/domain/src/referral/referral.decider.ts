@@ -1,23 +1,33 @@
+import { AgencyService } from '../agency/agency.events';
 import { Decider } from '../decider';
 import { DomainError, ValidationError } from '../hub-error';
 import { ReferralStatus } from '../vocabulary';
-import { addDeadline, DEFAULT_ACKNOWLEDGE_DEADLINES, WorkingCalendar } from './deadlines';
+import { WorkingCalendar } from './deadlines';
 import { ReferralCommand, ReplyToReferral } from './referral.commands';
 import { ReferralDetails, ReferralEvent, ReferralRef } from './referral.events';
+import { DeadlineKind, deadlinesFrom, pendingDeadlines, ReferralDeadlines } from './service-levels';
 
 export interface ReferralState {
   status?: ReferralStatus;
   details?: ReferralDetails;
-  acknowledgeBy?: string;
+  /** When the referral was raised; its deadlines count from here. */
+  raisedAt?: string;
+  deadlines: ReferralDeadlines;
   escalations: number;
-  /** The deadline the latest escalation was for; a missed deadline is escalated once. */
-  escalatedDeadline?: string;
+  /** The deadline each escalation was for, by kind; a missed deadline is escalated once. */
+  escalated: Partial<Record<DeadlineKind, string>>;
 }
 
 export interface ReferralContext {
   now: string;
   knownAgencies: ReadonlySet<string>;
   calendar: WorkingCalendar;
+  /**
+   * The services each agency lists. A referral to an agency that lists services must name one
+   * of them; an agency listing none takes referrals to any service, under the default levels.
+   * Absent: services are not checked and the default levels apply.
+   */
+  agencyServices?: ReadonlyMap<string, readonly AgencyService[]>;
 }
 
 /** Which status a reply needs, what it leads to, and who may send it. */
@@ -72,17 +82,18 @@ function reply(command: ReplyToReferral, state: ReferralState, details: Referral
 
 /** The referral aggregate (stream `referral-<uuid>`): raised → acknowledged → accepted | declined → started → completed, or withdrawn. */
 export const referralDecider: Decider<ReferralCommand, ReferralEvent, ReferralState, ReferralContext> = {
-  initialState: () => ({ escalations: 0 }),
+  initialState: () => ({ deadlines: {}, escalations: 0, escalated: {} }),
   evolve(state, event) {
     switch (event.type) {
       case 'ReferralPrepared.v1':
         return { ...state, status: 'prepared', details: event.data };
       case 'ReferralRaised.v1': {
-        const { raisedAt: _r, acknowledgeBy, ...details } = event.data;
-        return { ...state, status: 'raised', details, acknowledgeBy };
+        const { raisedAt, acknowledgeBy, decideBy, startBy, ...details } = event.data;
+        const deadlines: ReferralDeadlines = { acknowledge: acknowledgeBy, ...(decideBy ? { decide: decideBy } : {}), ...(startBy ? { start: startBy } : {}) };
+        return { ...state, status: 'raised', details, raisedAt, deadlines };
       }
       case 'ReferralEscalated.v1':
-        return { ...state, escalations: event.data.level, escalatedDeadline: event.data.deadline };
+        return { ...state, escalations: event.data.level, escalated: { ...state.escalated, [event.data.missed]: event.data.deadline } };
       default:
         return { ...state, status: STATUS_AFTER[event.type] ?? state.status };
     }
@@ -94,6 +105,10 @@ export const referralDecider: Decider<ReferralCommand, ReferralEvent, ReferralSt
       const bad: Record<string, string> = {};
       if (!context.knownAgencies.has(details.toAgency)) bad.toAgency = `unknown agency ${details.toAgency}`;
       if (details.toAgency === details.fromAgency) bad.toAgency = 'must be another agency';
+      const listed = context.agencyServices?.get(details.toAgency) ?? [];
+      if (!bad.toAgency && listed.length > 0 && !listed.some((s) => s.id === details.service)) {
+        bad.service = `${details.toAgency} offers ${listed.map((s) => s.id).join(', ')}`;
+      }
       if (Object.keys(bad).length > 0) throw new ValidationError(bad);
       if (type === 'PrepareReferral') return [{ type: 'ReferralPrepared.v1', data: details }];
       return [raised(details, context)];
@@ -104,19 +119,30 @@ export const referralDecider: Decider<ReferralCommand, ReferralEvent, ReferralSt
       if (state.status !== 'prepared') throw new DomainError('referral.invalid-transition', `referral is ${state.status}, not prepared`);
       return [raised(details, context)];
     }
-    if (command.type === 'EscalateReferral') {
-      const deadline = state.status === 'raised' ? state.acknowledgeBy : undefined;
-      if (!deadline || deadline === state.escalatedDeadline || Date.parse(deadline) > Date.parse(context.now)) {
-        throw new DomainError('referral.not-due', 'no deadline of this referral has passed unescalated');
-      }
-      const data = { ...refOf(details), at: context.now, level: state.escalations + 1, missed: 'acknowledge' as const, deadline };
-      return [{ type: 'ReferralEscalated.v1', data }];
-    }
+    if (command.type === 'EscalateReferral') return escalate(state, details, context.now);
     return reply(command, state, details, context.now);
   },
 };
 
+/** Raised now, with the deadlines of the receiving agency's service (or the defaults). */
 function raised(details: ReferralDetails, context: ReferralContext): ReferralEvent {
-  const acknowledgeBy = addDeadline(context.now, DEFAULT_ACKNOWLEDGE_DEADLINES[details.urgency], context.calendar);
-  return { type: 'ReferralRaised.v1', data: { ...details, raisedAt: context.now, acknowledgeBy } };
+  const service = context.agencyServices?.get(details.toAgency)?.find((s) => s.id === details.service);
+  const due = deadlinesFrom(context.now, details.urgency, context.calendar, service?.deadlines);
+  return { type: 'ReferralRaised.v1', data: { ...details, raisedAt: context.now, acknowledgeBy: due.acknowledge, decideBy: due.decide, startBy: due.start } };
+}
+
+/**
+ * One `ReferralEscalated.v1` for each pending deadline that has passed and was not escalated
+ * yet, soonest first, so however often (and from however many processes) the check runs, each
+ * missed deadline is escalated exactly once.
+ */
+function escalate(state: ReferralState, details: ReferralDetails, now: string): ReferralEvent[] {
+  const missed = pendingDeadlines(state.status, state.deadlines).filter(
+    (d) => state.escalated[d.kind] !== d.deadline && Date.parse(d.deadline) <= Date.parse(now),
+  );
+  if (missed.length === 0) throw new DomainError('referral.not-due', 'no deadline of this referral has passed unescalated');
+  return missed.map((d, i) => ({
+    type: 'ReferralEscalated.v1',
+    data: { ...refOf(details), at: now, level: state.escalations + i + 1, missed: d.kind, deadline: d.deadline },
+  }));
 }

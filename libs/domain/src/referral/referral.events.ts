@@ -1,4 +1,5 @@
 import { Urgency } from '../vocabulary';
+import { DeadlineKind } from './service-levels';
 
 /** What every referral event repeats so that each message stands on its own. */
 export interface ReferralRef {
@@ -21,10 +22,15 @@ export interface ReferralPreparedV1 {
   data: ReferralDetails;
 }
 
-/** A referral was raised; the receiving agency must acknowledge it by `acknowledgeBy`. */
+/**
+ * A referral was raised; the receiving agency must acknowledge it by `acknowledgeBy`, accept or
+ * decline it by `decideBy` and start by `startBy` (all counted from `raisedAt` under the
+ * service's levels). `decideBy` and `startBy` are optional: referrals raised before they were
+ * recorded have only the acknowledgement deadline.
+ */
 export interface ReferralRaisedV1 {
   type: 'ReferralRaised.v1';
-  data: ReferralDetails & { raisedAt: string; acknowledgeBy: string };
+  data: ReferralDetails & { raisedAt: string; acknowledgeBy: string; decideBy?: string; startBy?: string };
 }
 
 export interface ReferralAcknowledgedV1 {
@@ -52,10 +58,14 @@ export interface ReferralWithdrawnV1 {
   data: ReferralRef & { at: string; reason: string };
 }
 
-/** A deadline passed without the expected step; `level` counts escalations of this referral. */
+/**
+ * A deadline passed without the expected step. Recorded by the hub, once per missed deadline,
+ * and addressed to both the referring and the receiving agency; `level` counts the escalations
+ * of this referral (1 for the first).
+ */
 export interface ReferralEscalatedV1 {
   type: 'ReferralEscalated.v1';
-  data: ReferralRef & { at: string; level: number; missed: 'acknowledge' | 'decide' | 'start'; deadline: string };
+  data: ReferralRef & { at: string; level: number; missed: DeadlineKind; deadline: string };
 }
 
 export type ReferralEvent =

@@ -1,0 +1,55 @@
+import { getMetadataStorage } from 'class-validator';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { MAX_ARRAY_ELEMENTS } from '../http/json-depth';
+
+/** Every `*.dto.ts` of the hub's HTTP layer, wherever it lives under apps/hub/src. */
+function dtoFiles(dir = join(__dirname, '..')): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? dtoFiles(join(dir, entry.name)) : entry.name.endsWith('.dto.ts') ? [join(dir, entry.name)] : [],
+  );
+}
+
+type DtoClass = new () => object;
+
+const validated = (value: unknown): value is DtoClass =>
+  typeof value === 'function' && getMetadataStorage().getTargetValidationMetadatas(value as DtoClass, '', true, false).length > 0;
+
+/** The DTO classes those files export (classes whose properties class-validator knows). */
+async function loadDtoClasses(): Promise<Array<[string, DtoClass]>> {
+  const modules = await Promise.all(dtoFiles().map((file) => import(file) as Promise<Record<string, unknown>>));
+  return modules.flatMap((m) => Object.entries(m).filter((entry): entry is [string, DtoClass] => validated(entry[1])));
+}
+
+describe('array limits of the request bodies', () => {
+  let classes: Array<[string, DtoClass]>;
+
+  beforeAll(async () => {
+    classes = await loadDtoClasses();
+  });
+
+  it('finds the DTOs', () => {
+    expect(classes.length).toBeGreaterThan(10);
+  });
+
+  it('bounds every array a body may carry with ArrayMaxSize, so a 100,000-element array is refused before its elements are validated one by one', () => {
+    const unbounded: string[] = [];
+    for (const [name, cls] of classes) {
+      const metadata = getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false);
+      const arrays = new Set(metadata.filter((m) => m.name === 'isArray').map((m) => m.propertyName));
+      const bounded = new Set(metadata.filter((m) => m.name === 'arrayMaxSize').map((m) => m.propertyName));
+      for (const property of arrays) if (!bounded.has(property)) unbounded.push(`${name}.${property}`);
+    }
+    expect(unbounded).toEqual([]);
+  });
+
+  it(`allows no array longer than the ${MAX_ARRAY_ELEMENTS} elements every body is held to before validation`, () => {
+    const tooGenerous = classes.flatMap(([name, cls]) =>
+      getMetadataStorage()
+        .getTargetValidationMetadatas(cls, '', true, false)
+        .filter((m) => m.name === 'arrayMaxSize' && Number(m.constraints?.[0]) > MAX_ARRAY_ELEMENTS)
+        .map((m) => `${name}.${m.propertyName}`),
+    );
+    expect(tooGenerous).toEqual([]);
+  });
+});

@@ -1,0 +1,97 @@
+import { join } from 'node:path';
+import type { BenchResult } from './bench-result';
+import { openDatabase } from '@onestop/event-store';
+import { prepareData, publisherCaughtUp, RunningHub, startBenchHub } from './support/bench-hub';
+import { call, send } from './support/http-load';
+import { RECEIVER } from './support/partnership';
+import { percentile, ratio, round } from './support/stats';
+
+export interface HistoryBenchOptions {
+  quick: boolean;
+  cpuProfileDir?: string;
+  log?: (line: string) => void;
+}
+
+const EVENTS = 1000;
+
+/**
+ * `GET /v1/people/{id}/history` for a person with 1,000 events (check-ins, assessments, a consent,
+ * referrals), read by the receiving agency's caseworker so that every event is decided and
+ * filtered; requests one after another on a hub in its own process. Baseline: the same 1,000
+ * rows read raw from the SQLite file (SELECT + JSON.parse), the same number of times.
+ */
+export async function benchHistory(options: HistoryBenchOptions): Promise<BenchResult[]> {
+  const log = options.log ?? (() => undefined);
+  const requests = options.quick ? 40 : 300;
+  const warmUp = options.quick ? 5 : 30;
+  const data = await prepareData({ people: 1, eventsPerPerson: EVENTS, prefix: 'onestop-bench-history-' });
+  let running: RunningHub | undefined;
+  try {
+    const [personId] = data.people;
+    const streams = rowsOf(data.dataDir, personId);
+    if (streams.rows !== EVENTS) log(`  the person has ${streams.rows} events`);
+    running = await startBenchHub(data, { cpuProfileDir: options.cpuProfileDir });
+    await publisherCaughtUp(data.dataDir, 120_000);
+    const spec = { method: 'GET' as const, path: `/v1/people/${personId}/history`, token: running.receiverCaseworker };
+    const first = await call<{ events: unknown[] }>(running.hub.url, spec);
+    log(`${first.events.length} of ${streams.rows} events visible to ${RECEIVER}; ${requests} requests`);
+    for (let i = 0; i < warmUp; i += 1) await send(running.hub.url, spec);
+    const api: number[] = [];
+    const cpuBefore = await running.hub.cpuMicros();
+    for (let i = 0; i < requests; i += 1) {
+      const started = performance.now();
+      const reply = await send(running.hub.url, spec);
+      if (reply.status !== 200) throw new Error(`history answered ${reply.status}`);
+      api.push(reply.at - started);
+    }
+    const cpu = ((await running.hub.cpuMicros()) - cpuBefore) / 1000 / requests;
+    const raw = rawReads(data.dataDir, streams.names, warmUp, requests);
+    const cpuFigure: BenchResult = { name: `GET /v1/people/{id}/history, ${streams.rows} events: hub CPU time per request`, value: round(cpu), unit: 'ms' };
+    return [50, 99].map((p): BenchResult => {
+      const value = percentile(api, p);
+      const base = percentile(raw, p);
+      return {
+        name: `GET /v1/people/{id}/history, ${streams.rows} events: p${p}`,
+        value: round(value),
+        unit: 'ms',
+        baseline: { name: `raw SQLite read of the same ${streams.rows} rows: p${p}`, value: round(base) },
+        ratio: ratio(value, base),
+      };
+    }).concat(cpuFigure);
+  } finally {
+    await running?.stop();
+    data.remove();
+  }
+}
+
+/** The person's streams (their own and their referrals') and how many events they hold. */
+function rowsOf(dataDir: string, personId: string): { names: string[]; rows: number } {
+  const db = openDatabase(join(dataDir, 'hub.db'));
+  try {
+    const referrals = db.prepare('SELECT referral_id FROM rm_referrals WHERE person_id = ?').pluck().all(personId) as string[];
+    const names = [`person-${personId}`, ...referrals.map((id) => `referral-${id}`)];
+    const rows = names.reduce((n, s) => n + (db.prepare('SELECT COUNT(*) FROM es_events WHERE stream = ?').pluck().get(s) as number), 0);
+    return { names, rows };
+  } finally {
+    db.close();
+  }
+}
+
+/** Times reading the streams' rows raw (in position order, data and metadata parsed). */
+function rawReads(dataDir: string, streams: string[], warmUp: number, times: number): number[] {
+  const db = openDatabase(join(dataDir, 'hub.db'));
+  try {
+    const read = db.prepare(
+      `SELECT position, id, stream, revision, type, data, metadata, recorded_at FROM es_events WHERE stream IN (${streams.map(() => '?').join(',')}) ORDER BY position`,
+    );
+    const once = () => (read.all(...streams) as Array<{ data: string; metadata: string }>).map((r) => [JSON.parse(r.data), JSON.parse(r.metadata)]);
+    for (let i = 0; i < warmUp; i += 1) once();
+    return Array.from({ length: times }, () => {
+      const started = performance.now();
+      once();
+      return performance.now() - started;
+    });
+  } finally {
+    db.close();
+  }
+}

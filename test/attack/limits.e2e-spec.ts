@@ -1,0 +1,131 @@
+import { TestHub } from '../support/hub-harness';
+import { storedEvents } from '../support/fixtures';
+import { fetchOpenApi, OpenApiDocument, Operation, operationsOf, resolve, Schema } from './openapi';
+import { allowedCaller, buildWorld, CallerLabel, concretePath, PersonRecord, rawCall, RawResponse, recordPerson, validBody, World } from './world';
+
+/**
+ * Body limits on every call that takes a body: 256 kB (413 `request.too-large`), 32 levels of
+ * nesting (400 `request.too-deep`, checked before validation), and arrays bounded by their
+ * DTOs (a 100,000-element array is a 400 naming the field).
+ */
+const MAX_BYTES = 256 * 1024;
+const MAX_DEPTH = 32;
+
+type Path = Array<string | number>;
+
+/** `depth` levels of nesting in total, counting the outer object: `{"extra":[[...]]}`. */
+const nestedBody = (depth: number): string => `{"extra":${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}}`;
+
+/** Paths of every array property a body schema has (through nested objects and arrays of objects). */
+function arrayPaths(doc: OpenApiDocument, schema: Schema | undefined, prefix: Path = [], seen = new Set<Schema>()): Path[] {
+  const s = resolve(doc, schema);
+  if (seen.has(s)) return [];
+  seen.add(s);
+  return Object.entries(s.properties ?? {}).flatMap(([name, property]) => {
+    const p = resolve(doc, property);
+    if (p.type === 'array') {
+      const items = resolve(doc, p.items);
+      return [[...prefix, name], ...(items.properties ? arrayPaths(doc, items, [...prefix, name, 0], new Set(seen)) : [])];
+    }
+    return p.properties ? arrayPaths(doc, p, [...prefix, name], new Set(seen)) : [];
+  });
+}
+
+/** Puts `value` at `path` in `body`, creating the objects and arrays on the way. */
+function setPath(body: Record<string, unknown>, path: Path, value: unknown): Record<string, unknown> {
+  let node: any = body;
+  path.slice(0, -1).forEach((key, i) => {
+    if (node[key] === null || typeof node[key] !== 'object') node[key] = typeof path[i + 1] === 'number' ? [] : {};
+    node = node[key];
+  });
+  node[path[path.length - 1]] = value;
+  return body;
+}
+
+/** How the validation error names a field: `grants[0].categories`. */
+const fieldName = (path: Path): string => path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('');
+
+describe('request body limits on every call that takes a body', () => {
+  let hub: TestHub;
+  let world: World;
+  let doc: OpenApiDocument;
+  let record: PersonRecord;
+  let withBodies: Operation[];
+  const callers = new Map<string, CallerLabel>();
+
+  async function send(op: Operation, body: unknown): Promise<RawResponse> {
+    return rawCall(hub.url, op.method, concretePath(op, record), world.callers[callers.get(op.key) ?? 'cw-A'].token, body);
+  }
+
+  beforeAll(async () => {
+    hub = await TestHub.start({ publisher: false });
+    world = await buildWorld(hub);
+    doc = await fetchOpenApi(hub.url);
+    record = await recordPerson(world);
+    withBodies = operationsOf(doc).filter((o) => o.body);
+    for (const op of withBodies) callers.set(op.key, (await allowedCaller(world, doc, op, record)) ?? 'cw-A');
+  });
+  afterAll(() => hub.close());
+
+  it('has calls with bodies to check', () => {
+    expect(withBodies.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('refuses a body over 256 kB with 413 request.too-large, and records nothing', async () => {
+    for (const op of withBodies) {
+      const before = await storedEvents(hub);
+      const res = await send(op, { extra: 'x'.repeat(MAX_BYTES + 1) });
+      expect([op.key, res.status, JSON.parse(res.text).error.code]).toEqual([op.key, 413, 'request.too-large']);
+      expect(await storedEvents(hub)).toBe(before);
+    }
+  });
+
+  it('reads a body just under 256 kB (and refuses it for what it says, not for its size)', async () => {
+    for (const op of withBodies) {
+      const res = await send(op, { extra: 'x'.repeat(MAX_BYTES - 100) });
+      expect([op.key, res.status === 413]).toEqual([op.key, false]);
+    }
+  });
+
+  it.each([
+    [`${MAX_DEPTH + 1} levels`, MAX_DEPTH + 1],
+    ['10,000 levels (which overflowed the stack of the validation: 500)', 10_000],
+    ['100,000 levels', 100_000],
+  ])('refuses a body nested %s deep with 400 request.too-deep, and records nothing', async (_, depth) => {
+    for (const op of withBodies) {
+      const before = await storedEvents(hub);
+      const res = await send(op, nestedBody(depth));
+      expect([op.key, res.status, JSON.parse(res.text).error.code]).toEqual([op.key, 400, 'request.too-deep']);
+      expect(await storedEvents(hub)).toBe(before);
+    }
+  });
+
+  it(`lets a body nested exactly ${MAX_DEPTH} levels deep through to validation`, async () => {
+    for (const op of withBodies) {
+      const res = await send(op, nestedBody(MAX_DEPTH));
+      expect([op.key, JSON.parse(res.text).error.code]).toEqual([op.key, 'validation.failed']);
+    }
+  });
+
+  it.each([
+    ['100,000 elements (refused before class-transformer copies them)', 100_000],
+    ['1,000 elements, the most any call takes (refused by the DTO)', 1_000],
+  ])('refuses an array of %s in every array field of every body with a 400 naming the field (and no flood of errors back), and records nothing', async (_, length) => {
+    const checked: string[] = [];
+    for (const op of withBodies) {
+      for (const path of arrayPaths(doc, op.body)) {
+        const body = setPath(structuredClone((validBody(doc, op, record) ?? {}) as Record<string, unknown>), path, Array(length).fill(0));
+        const before = await storedEvents(hub);
+        const res = await send(op, body);
+        const error = JSON.parse(res.text).error;
+        expect([op.key, fieldName(path), res.status, error.code]).toEqual([op.key, fieldName(path), 400, 'validation.failed']);
+        expect([op.key, fieldName(path), error.fields[fieldName(path)]]).toEqual([op.key, fieldName(path), expect.any(String)]);
+        if (length > 1_000) expect([op.key, fieldName(path), error.fields[fieldName(path)]]).toEqual([op.key, fieldName(path), 'must contain no more than 1000 elements']);
+        expect([op.key, fieldName(path), res.text.length < 128 * 1024]).toEqual([op.key, fieldName(path), true]);
+        expect(await storedEvents(hub)).toBe(before);
+        checked.push(`${op.key} ${fieldName(path)}`);
+      }
+    }
+    expect(checked.length).toBeGreaterThanOrEqual(10);
+  });
+});
