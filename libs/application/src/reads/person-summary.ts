@@ -1,3 +1,4 @@
+import { REFERRAL_STATUS_AFTER, ReferralEvent } from '@onestop/domain';
 import { VisibleEvent } from './person-reader';
 
 /** The current picture of a person built from what the viewer may see. */
@@ -13,17 +14,6 @@ export interface PersonSummary {
   lastUpdated?: string;
 }
 
-const REFERRAL_STATUS: Record<string, string> = {
-  'ReferralPrepared.v1': 'prepared',
-  'ReferralRaised.v1': 'raised',
-  'ReferralAcknowledged.v1': 'acknowledged',
-  'ReferralAccepted.v1': 'accepted',
-  'ReferralDeclined.v1': 'declined',
-  'ReferralStarted.v1': 'started',
-  'ReferralCompleted.v1': 'completed',
-  'ReferralWithdrawn.v1': 'withdrawn',
-};
-
 /** An empty summary for a pseudonym. */
 export const emptySummary = (pseudonym: string, revision = -1): PersonSummary => ({ pseudonym, needs: {}, consents: [], referrals: {}, revision });
 
@@ -32,9 +22,13 @@ export function summarise(pseudonym: string, history: readonly VisibleEvent[], r
   return history.reduce(applyToSummary, emptySummary(pseudonym, revision));
 }
 
-/** Adds one visible event to a summary (returns a new summary). */
+/**
+ * Adds one visible event to a summary. Returns a new summary and never changes `previous`: the
+ * parts this event changes are copied, the rest is shared with `previous` (summaries are values,
+ * not mutated once made; a deep clone per event dominated the publisher's and re-projections' time).
+ */
 export function applyToSummary(previous: PersonSummary, e: Pick<VisibleEvent, 'type' | 'data' | 'occurredAt'>): PersonSummary {
-  const s: PersonSummary = structuredClone(previous);
+  const s: PersonSummary = { ...previous, needs: { ...previous.needs }, consents: [...previous.consents], referrals: { ...previous.referrals } };
   const d = e.data as Record<string, any>;
   s.lastUpdated = e.occurredAt;
   if (typeof d.personId === 'string') s.personId = d.personId;
@@ -52,14 +46,16 @@ export function applyToSummary(previous: PersonSummary, e: Pick<VisibleEvent, 't
   }
   if (e.type === 'ConsentGiven.v1') s.consents.push({ ...d, status: 'active' });
   if (e.type === 'ConsentWithdrawn.v1' || e.type === 'ConsentExpired.v1') {
-    const c = s.consents.find((x) => x.consentId === d.consentId);
-    if (c) {
+    const i = s.consents.findIndex((x) => x.consentId === d.consentId);
+    if (i >= 0) {
+      const c = { ...s.consents[i] };
       if (e.type === 'ConsentExpired.v1') c.status = 'expired';
       else if (!d.scope) c.status = 'withdrawn';
       else c.partiallyWithdrawn = [...((c.partiallyWithdrawn as unknown[]) ?? []), d.scope];
+      s.consents[i] = c;
     }
   }
-  const status = REFERRAL_STATUS[e.type];
+  const status = REFERRAL_STATUS_AFTER[e.type as ReferralEvent['type']];
   if (status && d.referralId) {
     const prev = s.referrals[d.referralId] ?? {};
     s.referrals[d.referralId] = {

@@ -43,7 +43,8 @@ const REPLIES: Record<
   Withdraw: { from: ['prepared', 'raised', 'acknowledged', 'accepted'], to: 'ReferralWithdrawn.v1', by: 'referrer' },
 };
 
-const STATUS_AFTER: Partial<Record<ReferralEvent['type'], ReferralStatus>> = {
+/** The status a referral is in after each event that changes it. */
+export const REFERRAL_STATUS_AFTER: Partial<Record<ReferralEvent['type'], ReferralStatus>> = {
   'ReferralPrepared.v1': 'prepared',
   'ReferralRaised.v1': 'raised',
   'ReferralAcknowledged.v1': 'acknowledged',
@@ -95,7 +96,7 @@ export const referralDecider: Decider<ReferralCommand, ReferralEvent, ReferralSt
       case 'ReferralEscalated.v1':
         return { ...state, escalations: event.data.level, escalated: { ...state.escalated, [event.data.missed]: event.data.deadline } };
       default:
-        return { ...state, status: STATUS_AFTER[event.type] ?? state.status };
+        return { ...state, status: REFERRAL_STATUS_AFTER[event.type] ?? state.status };
     }
   },
   decide(command, state, context) {
