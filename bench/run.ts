@@ -33,6 +33,7 @@ const STEPS: StepDef[] = [
   { name: 'reprojection', file: 'reprojection.bench', exported: 'benchReprojection' },
   { name: 'memory', file: 'memory.bench', exported: 'benchMemory' },
   { name: 'kafka', file: 'kafka.bench', exported: 'benchKafka', prepare: kafkaBrokers },
+  { name: 'kafka-latency', file: 'kafka-latency.bench', exported: 'benchKafkaLatency', prepare: kafkaBrokers },
   { name: 'audit', file: 'audit.bench', exported: 'benchAudit' },
   { name: 'referrals', file: 'referrals.bench', exported: 'benchReferrals' },
 ];

@@ -18,11 +18,12 @@ export const MAIN_JS = join(__dirname, '..', '..', 'apps', 'hub', 'src', 'main.j
 
 /**
  * Starts the hub as `npm start` would, on `dataDir` without the demo (`HUB_DEMO=false`), on a
- * port of its choosing; resolves once it prints the address it listens on.
+ * port of its choosing, with the per-caller rate limit off unless HUB_RATE_LIMIT is set (one
+ * load generator is one caller); resolves once it prints the address it listens on.
  */
 export function startMain(dataDir: string, env: Record<string, string> = {}, timeoutMs = 120_000): Promise<MainProcess> {
   const child = spawn(process.execPath, [MAIN_JS], {
-    env: { ...process.env, HUB_DATA_DIR: dataDir, HUB_DEMO: 'false', PORT: '0', HUB_HOST: '127.0.0.1', ...env },
+    env: { HUB_RATE_LIMIT: '0', ...process.env, HUB_DATA_DIR: dataDir, HUB_DEMO: 'false', PORT: '0', HUB_HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

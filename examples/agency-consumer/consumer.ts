@@ -95,6 +95,15 @@ async function endOffsets(admin: Admin, topics: Topics): Promise<Map<string, num
   return ends;
 }
 
+/** Where the group will resume on each partition, as `topic:partition` → offset (none when never committed). */
+async function committedOffsets(admin: Admin, groupId: string, topics: Topics): Promise<Map<string, number>> {
+  const committed = new Map<string, number>();
+  for (const { topic, partitions } of await admin.fetchOffsets({ groupId, topics: [topics.events, topics.people] })) {
+    for (const p of partitions) if (Number(p.offset) >= 0) committed.set(`${topic}:${p.partition}`, Number(p.offset));
+  }
+  return committed;
+}
+
 async function main(): Promise<void> {
   let options: ConsumerOptions;
   try {
@@ -122,13 +131,13 @@ async function main(): Promise<void> {
   // Without a saved state (first run, or state kept in memory) read everything again from the start.
   if (holdings.fresh) for (const topic of [topics.events, topics.people]) await admin.resetOffsets({ groupId: options.group, topic, earliest: true });
   const ends = await endOffsets(admin, topics);
+  const next = await committedOffsets(admin, options.group, topics);
   await admin.disconnect();
   if (options.once && ends.size === 0) {
     print();
     return;
   }
 
-  const next = new Map<string, number>();
   const caughtUp = () => [...ends].every(([partition, end]) => (next.get(partition) ?? 0) >= end);
   let reachedEnd!: () => void;
   const atEnd = new Promise<void>((resolve) => (reachedEnd = resolve));

@@ -145,8 +145,9 @@ function apply(root: Json, m: Mutation): Json {
     case 'nest':
       return setAt(root, path, nest(current ?? 0, m.depth));
     case 'repeat': {
-      const unit = (JSON.stringify(current) ?? '0').length + 1;
-      return setAt(root, path, Array.from({ length: Math.max(1, Math.min(m.times, Math.floor(MAX_BODY_CHARS / unit))) }, () => current ?? 0));
+      const json = JSON.stringify(current) ?? '0';
+      const times = Math.max(1, Math.min(m.times, Math.floor(MAX_BODY_CHARS / (json.length + 1))));
+      return setAt(root, path, Array.from({ length: times }, () => JSON.parse(json)));
     }
     case 'extra': {
       const objects = paths.filter((p) => {
@@ -159,9 +160,17 @@ function apply(root: Json, m: Mutation): Json {
   }
 }
 
-/** One to three mutations of `valid`, applied to a fresh copy each time. */
+/** Whether a body stays below MAX_BODY_CHARS once serialised. */
+const small = (body: Json): boolean => (JSON.stringify(body) ?? '').length <= MAX_BODY_CHARS;
+
+/** One to three mutations of `valid`, applied to a fresh copy each time; one that would make the body too big is skipped. */
 export const mutatedBody = (valid: Json): fc.Arbitrary<Json> =>
-  fc.array(mutation, { minLength: 1, maxLength: 3 }).map((ms) => ms.reduce((body, m) => apply(body, m), structuredClone(valid) as Json));
+  fc.array(mutation, { minLength: 1, maxLength: 3 }).map((ms) =>
+    ms.reduce((body, m) => {
+      const next = apply(structuredClone(body), m);
+      return small(next) ? next : body;
+    }, structuredClone(valid) as Json),
+  );
 
 /** Valid JSON nested far deeper than any call needs: arrays and objects, in a field and at the root. */
 const DEEP_JSON = [
@@ -186,15 +195,23 @@ export const rawBody: fc.Arbitrary<Pick<FuzzRequest, 'body' | 'contentType'>> = 
 export const percentEncode = (value: string): string =>
   [...Buffer.from(value, 'utf8')].map((b) => (/[A-Za-z0-9\-_.~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
 
-/** Query strings: each documented parameter valid, hostile, repeated (an array) or absent, plus unknown parameters and garbage percent-encoding. */
+/**
+ * Query strings: the valid parameters with up to three edits (a documented parameter set to a
+ * hostile value, repeated into an array, or dropped), sometimes unknown parameters, sometimes
+ * garbage percent-encoding.
+ */
 export const queryFor = (names: string[], valid: Record<string, string>): fc.Arbitrary<string> => {
   const hostile = fc.oneof(fc.constantFrom('', '1', '1000', '1001', '0', '-1', '1e400', '999999999999999999999', 'NaN', 'true', '2024-01-01', 'x'.repeat(3000)), nastyString);
-  const valueOf = (name: string) => fc.oneof({ weight: 3, arbitrary: fc.constant(valid[name] ?? 'x') }, { weight: 2, arbitrary: hostile });
-  const documented = fc.tuple(...names.map((name) => fc.option(fc.array(valueOf(name), { minLength: 1, maxLength: 2 }), { freq: 4 }).map((values): [string, string[]] => [name, values ?? []])));
-  const unknown = fc.array(fc.tuple(fc.constantFrom('unknown', '__proto__', 'constructor', 'a[b]', ...names), fc.array(hostile, { minLength: 1, maxLength: 3 })), { maxLength: 2 });
+  const edit = fc.tuple(fc.constantFrom(...(names.length > 0 ? names : ['q'])), fc.option(fc.array(hostile, { minLength: 1, maxLength: 2 }), { freq: 5 }));
+  const unknown = fc.array(fc.tuple(fc.constantFrom('unknown', '__proto__', 'constructor', 'a[b]'), fc.array(hostile, { minLength: 1, maxLength: 3 })), { minLength: 1, maxLength: 2 });
   const garbage = fc.constantFrom('', '', '', '', '&%E0%A4%A', '&%', '&=x', '&&&');
-  return fc.tuple(documented, fc.option(unknown, { freq: 3 }), garbage).map(([known, extra, raw]) => {
-    const text = [...known, ...(extra ?? [])].flatMap(([k, vs]) => vs.map((v) => `${percentEncode(k)}=${percentEncode(v)}`)).join('&') + raw;
+  return fc.tuple(fc.array(edit, { maxLength: 3 }), fc.option(unknown, { freq: 4 }), garbage).map(([edits, extra, raw]) => {
+    const params = new Map<string, string[]>(Object.entries(valid).map(([k, v]) => [k, [v]]));
+    for (const [name, values] of edits) {
+      if (values === null) params.delete(name);
+      else params.set(name, values);
+    }
+    const text = [...params, ...(extra ?? [])].flatMap(([k, vs]) => vs.map((v) => `${percentEncode(k)}=${percentEncode(v)}`)).join('&') + raw;
     return text ? `?${text}` : '';
   });
 };

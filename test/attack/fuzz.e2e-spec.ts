@@ -11,8 +11,9 @@ import { allowedCaller, buildWorld, CallerLabel, concretePath, PersonRecord, que
  * the call allows. The hub must never answer 5xx, must answer every refusal with a JSON
  * `error.code`, and must write nothing when it refuses.
  *
- * Runs per call: `ATTACK_FUZZ_RUNS` (default 50: about 15 s of CPU for the file, under a minute on a loaded two-core machine;
- * `npm run test:fuzz:long` runs 5,000).
+ * Runs per call: `ATTACK_FUZZ_RUNS` (default 50: about 15 s of CPU for the file, well under a
+ * minute on a loaded two-core machine; `npm run test:fuzz:long` runs 5,000). A failure prints
+ * its seed: rerun it with `ATTACK_FUZZ_SEED`.
  */
 const RUNS = Number(process.env.ATTACK_FUZZ_RUNS ?? 50);
 const SEED = process.env.ATTACK_FUZZ_SEED === undefined ? undefined : Number(process.env.ATTACK_FUZZ_SEED);

@@ -1,6 +1,6 @@
 import { TestHub } from '../support/hub-harness';
 import { storedEvents } from '../support/fixtures';
-import { fetchOpenApi, OpenApiDocument, Operation, operationsOf, resolve, Schema } from './openapi';
+import { exampleOf, fetchOpenApi, OpenApiDocument, Operation, operationsOf, resolve, Schema } from './openapi';
 import { allowedCaller, buildWorld, CallerLabel, concretePath, PersonRecord, rawCall, RawResponse, recordPerson, validBody, World } from './world';
 
 /**
@@ -31,6 +31,21 @@ function arrayPaths(doc: OpenApiDocument, schema: Schema | undefined, prefix: Pa
   });
 }
 
+/** Paths of every object a body schema has: object-valued properties, elements of arrays of objects, and those nested in them. */
+function objectPaths(doc: OpenApiDocument, schema: Schema | undefined, prefix: Path = [], seen = new Set<Schema>()): Path[] {
+  const s = resolve(doc, schema);
+  if (seen.has(s)) return [];
+  seen.add(s);
+  return Object.entries(s.properties ?? {}).flatMap(([name, property]) => {
+    const p = resolve(doc, property);
+    if (p.type === 'array') return resolve(doc, p.items).properties ? [[...prefix, name, 0], ...objectPaths(doc, p.items, [...prefix, name, 0], new Set(seen))] : [];
+    return p.properties ? [[...prefix, name], ...objectPaths(doc, p, [...prefix, name], new Set(seen))] : [];
+  });
+}
+
+/** The value at `path`, if any. */
+const valueAt = (body: unknown, path: Path): unknown => path.reduce<any>((node, key) => node?.[key], body);
+
 /** Puts `value` at `path` in `body`, creating the objects and arrays on the way. */
 function setPath(body: Record<string, unknown>, path: Path, value: unknown): Record<string, unknown> {
   let node: any = body;
@@ -40,6 +55,14 @@ function setPath(body: Record<string, unknown>, path: Path, value: unknown): Rec
   });
   node[path[path.length - 1]] = value;
   return body;
+}
+
+/** The schema of the property at `path` (array indices step into `items`). */
+function schemaAt(doc: OpenApiDocument, schema: Schema | undefined, path: Path): Schema {
+  return path.reduce<Schema>((s, key) => {
+    const r = resolve(doc, s);
+    return typeof key === 'number' ? resolve(doc, r.items) : resolve(doc, r.properties?.[key]);
+  }, resolve(doc, schema));
 }
 
 /** How the validation error names a field: `grants[0].categories`. */
@@ -105,6 +128,24 @@ describe('request body limits on every call that takes a body', () => {
       const res = await send(op, nestedBody(MAX_DEPTH));
       expect([op.key, JSON.parse(res.text).error.code]).toEqual([op.key, 'validation.failed']);
     }
+  });
+
+  it('refuses an array where a body has an object, or an element of an array of objects (the handler would read fields of an array: 500), with a 400 naming the field, and records nothing', async () => {
+    const checked: string[] = [];
+    for (const op of withBodies) {
+      for (const path of objectPaths(doc, op.body)) {
+        const valid = (validBody(doc, op, record) ?? {}) as Record<string, unknown>;
+        const body = setPath(structuredClone(valid), path, [valueAt(valid, path) ?? exampleOf(doc, schemaAt(doc, op.body, path))]);
+        const before = await storedEvents(hub);
+        const res = await send(op, body);
+        const error = JSON.parse(res.text).error;
+        const blamed = typeof path[path.length - 1] === 'number' ? fieldName(path.slice(0, -1)) : fieldName(path);
+        expect([op.key, fieldName(path), res.status, error.code, Object.keys(error.fields ?? {})]).toEqual([op.key, fieldName(path), 400, 'validation.failed', expect.arrayContaining([blamed])]);
+        expect(await storedEvents(hub)).toBe(before);
+        checked.push(`${op.key} ${fieldName(path)}`);
+      }
+    }
+    expect(checked.length).toBeGreaterThanOrEqual(10);
   });
 
   it.each([

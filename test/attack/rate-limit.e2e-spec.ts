@@ -3,11 +3,14 @@ import { storedEvents } from '../support/fixtures';
 import { claims, handSigned, nowSeconds } from './forge';
 
 /**
- * Rate limiting per caller with 429: a hub allowing 2 requests per second with a burst of 5,
- * per token subject once authenticated and per client address otherwise.
+ * Rate limiting per caller with 429: a hub allowing 1 request per second with a burst of 5,
+ * per token subject once authenticated and per client address otherwise. Each test spends the
+ * budget of its own subjects, or starts its own hub when it spends the address's budget (every
+ * call of the suite comes from 127.0.0.1).
  */
-const RATE = 2;
+const RATE = 1;
 const BURST = 5;
+const CONFIG = { HUB_RATE_LIMIT: String(RATE), HUB_RATE_LIMIT_BURST: String(BURST) };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -18,53 +21,57 @@ async function statuses(n: number, call: () => Promise<ApiResponse>): Promise<nu
   return out;
 }
 
+/**
+ * The burst passes and the calls after it are refused. Three calls past the burst, since on a
+ * busy machine a second may pass during the burst and refill one request.
+ */
+async function expectBurstThenLimited(call: () => Promise<ApiResponse>, allowed = 200): Promise<void> {
+  const seen = await statuses(BURST + 3, call);
+  expect(seen.slice(0, BURST)).toEqual(Array(BURST).fill(allowed));
+  expect(seen.slice(BURST)).toContain(429);
+}
+
 describe(`rate limiting (HUB_RATE_LIMIT=${RATE}, HUB_RATE_LIMIT_BURST=${BURST})`, () => {
-  let hub: TestHub;
-  let sms: Issuer;
+  describe('given authenticated callers', () => {
+    let hub: TestHub;
+    let sms: Issuer;
 
-  /** A caseworker token of sms for the user `sub` (each call a different token). */
-  const asUser = async (sub: string) => handSigned(sms, {}, claims(sms, { sub, jti: `${sub}-${Math.random()}` }));
-  const waitForFullBuckets = () => sleep((BURST / RATE) * 1000 + 100);
+    /** A caseworker token of sms for the user `sub` (each call a different token). */
+    const asUser = (sub: string): string => handSigned(sms, {}, claims(sms, { sub, jti: `${sub}-${Math.random()}` }));
+    const list = (token: string) => () => hub.request('GET', '/v1/agencies', token);
 
-  beforeAll(async () => {
-    hub = await TestHub.start({ config: { HUB_RATE_LIMIT: String(RATE), HUB_RATE_LIMIT_BURST: String(BURST) } });
-    sms = await hub.registerAgency('sms', 'substance-misuse');
-  });
-  afterAll(() => hub.close());
-  beforeEach(waitForFullBuckets);
+    beforeAll(async () => {
+      hub = await TestHub.start({ publisher: false, config: CONFIG });
+      sms = await hub.registerAgency('sms', 'substance-misuse');
+    });
+    afterAll(() => hub.close());
 
-  describe('given an authenticated caller', () => {
     it('allows the burst, then answers 429 rate.limited with Retry-After, and lets the caller in again after waiting', async () => {
-      const token = await asUser('burst-user');
-      const list = () => hub.request('GET', '/v1/agencies', token);
-      expect(await statuses(BURST, list)).toEqual(Array(BURST).fill(200));
-      const limited = await list();
+      const token = asUser('burst-user');
+      await expectBurstThenLimited(list(token));
+      const limited = await list(token)();
       expect(limited.status).toBe(429);
       expect(limited.body.error).toMatchObject({ code: 'rate.limited', retryAfterSeconds: expect.any(Number) });
       const retryAfter = Number(limited.headers.get('retry-after'));
       expect(retryAfter).toBeGreaterThanOrEqual(1);
       expect(retryAfter).toBeLessThanOrEqual(Math.ceil(1 / RATE));
       await sleep(retryAfter * 1000);
-      expect((await list()).status).toBe(200);
+      expect((await list(token)()).status).toBe(200);
     });
 
     it('keys the budget by token subject: another user of the same agency, on the same address, is not slowed down', async () => {
-      const first = await asUser('busy-user');
-      expect(await statuses(BURST + 1, () => hub.request('GET', '/v1/agencies', first))).toEqual([...Array(BURST).fill(200), 429]);
-      expect((await hub.request('GET', '/v1/agencies', await asUser('quiet-user'))).status).toBe(200);
+      await expectBurstThenLimited(list(asUser('busy-user')));
+      expect((await list(asUser('quiet-user'))()).status).toBe(200);
     });
 
     it('keys it by subject, not by token: a fresh token for the same user shares the spent budget', async () => {
-      const spent = await asUser('token-hopper');
-      await statuses(BURST, () => hub.request('GET', '/v1/agencies', spent));
-      const fresh = await asUser('token-hopper');
-      expect(fresh).not.toBe(spent);
-      expect((await hub.request('GET', '/v1/agencies', fresh)).status).toBe(429);
+      await expectBurstThenLimited(list(asUser('token-hopper')));
+      expect((await list(asUser('token-hopper'))()).status).toBe(429);
     });
 
     it('refuses a limited write, and records nothing', async () => {
-      const token = await asUser('writer');
-      await statuses(BURST, () => hub.request('GET', '/v1/agencies', token));
+      const token = asUser('writer');
+      await expectBurstThenLimited(list(token));
       const before = await storedEvents(hub);
       const res = await hub.request('POST', '/v1/people', token, { name: 'Limited Person', dateOfBirth: '1990-01-01' });
       expect(res.status).toBe(429);
@@ -72,9 +79,16 @@ describe(`rate limiting (HUB_RATE_LIMIT=${RATE}, HUB_RATE_LIMIT_BURST=${BURST})`
     });
   });
 
-  describe('given callers without a valid token, keyed by client address', () => {
+  describe('given callers without a valid token, keyed by client address (a hub of their own each)', () => {
+    let hub: TestHub;
+
+    beforeEach(async () => {
+      hub = await TestHub.start({ publisher: false, config: CONFIG });
+    });
+    afterEach(() => hub.close());
+
     it('allows the burst of unauthenticated calls, then answers 429 with Retry-After, and recovers', async () => {
-      expect(await statuses(BURST, () => hub.request('GET', '/health'))).toEqual(Array(BURST).fill(200));
+      await expectBurstThenLimited(() => hub.request('GET', '/health'));
       const limited = await hub.request('GET', '/health');
       expect(limited.status).toBe(429);
       expect(limited.body.error.code).toBe('rate.limited');
@@ -84,18 +98,18 @@ describe(`rate limiting (HUB_RATE_LIMIT=${RATE}, HUB_RATE_LIMIT_BURST=${BURST})`
     });
 
     it('does not count the console\'s static files (a page load fetches dozens of them)', async () => {
-      const files = await statuses(4 * BURST, () => hub.request('GET', '/console/app.js'));
-      expect(files).toEqual(Array(4 * BURST).fill(200));
+      expect(await statuses(4 * BURST, () => hub.request('GET', '/console/app.js'))).toEqual(Array(4 * BURST).fill(200));
       expect((await hub.request('GET', '/health')).status).toBe(200);
     });
 
     it('counts failed authentication against the address: after the burst of 401s a flood of forged tokens gets 429, and so does the address until it recovers', async () => {
+      const sms = await hub.registerAgency('sms', 'substance-misuse');
       const forged = () => hub.request('GET', '/v1/agencies', undefined, undefined, { authorization: `Bearer ${handSigned(sms, {}, claims(sms, { exp: nowSeconds() - 3600 }))}` });
-      expect(await statuses(BURST, forged)).toEqual(Array(BURST).fill(401));
-      expect(await statuses(3, forged)).toEqual([429, 429, 429]);
-      expect((await hub.request('GET', '/v1/agencies', await asUser('neighbour'))).status).toBe(429);
-      await waitForFullBuckets();
-      expect((await hub.request('GET', '/v1/agencies', await asUser('neighbour'))).status).toBe(200);
+      await expectBurstThenLimited(forged, 401);
+      const neighbour = () => hub.request('GET', '/v1/agencies', handSigned(sms, {}, claims(sms, { sub: 'neighbour' })));
+      expect((await neighbour()).status).toBe(429);
+      await sleep((BURST / RATE) * 1000 + 100);
+      expect((await neighbour()).status).toBe(200);
     });
   });
 

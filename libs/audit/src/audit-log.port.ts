@@ -45,6 +45,8 @@ export interface VerifyResult {
  */
 export interface AuditLog {
   append(inputs: readonly AuditInput[]): AuditRecord[];
+  /** Appends with other callers of the same moment in one transaction; resolves once committed. */
+  appendSoon(inputs: readonly AuditInput[]): Promise<void>;
   /** Appends inside a transaction the caller has open on the same database. */
   appendInTransaction(inputs: readonly AuditInput[]): AuditRecord[];
   query(query: AuditQuery): AuditRecord[];

@@ -24,6 +24,7 @@ export const AUDIT_KINDS = [
   'break-glass-review',
   'erasure',
 ] as const;
+/** One of `AUDIT_KINDS`. */
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
 /**

@@ -54,6 +54,23 @@ describe('the SQLite audit log', () => {
     expect(t.log.query({})).toHaveLength(1);
   });
 
+  it('commits appends made together in one group; a bad input fails only its own caller', async () => {
+    const commits: number[] = [];
+    const append = t.log.append.bind(t.log);
+    jest.spyOn(t.log, 'append').mockImplementation((inputs) => (commits.push(inputs.length), append(inputs)));
+    const results = await Promise.allSettled([
+      t.log.appendSoon(sampleInputs(2)),
+      t.log.appendSoon([{ kind: 'gossip' as never, at }]),
+      t.log.appendSoon(sampleInputs(3)),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(commits).toEqual([6, 2, 1, 3]);
+    expect(t.log.query({}).map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
+    await Promise.all([t.log.appendSoon(sampleInputs(1)), t.log.appendSoon(sampleInputs(1))]);
+    expect(commits.slice(4)).toEqual([2]);
+    expect(await t.log.verify()).toMatchObject({ ok: true, records: 7 });
+  });
+
   it('refuses every UPDATE and DELETE of records and checkpoints, whoever asks', async () => {
     t.log.append(sampleInputs(3));
     await t.log.checkpoint();

@@ -9,6 +9,7 @@ import { createAuditTables } from './sqlite-audit-tables';
 import { verifyStoredLog } from './sqlite-audit-verifier';
 import { SubjectRefs } from './subject-refs';
 
+/** How a SQLite audit log names people, signs and verifies checkpoints, and reports failures. */
 export interface SqliteAuditLogOptions {
   refs: SubjectRefs;
   /** Signs checkpoints; without it no checkpoint is made (a read-only verifier needs only `jwks`). */
@@ -34,6 +35,8 @@ export class SqliteAuditLog implements AuditLog {
   private scheduled = false;
   /** The last record covered by a checkpoint, as this process last saw it. */
   private coveredTo?: number;
+  /** Inputs waiting for the next group commit, with their callers' promises. */
+  private group: Array<{ inputs: readonly AuditInput[]; done: (error?: Error) => void }> = [];
 
   constructor(
     private readonly db: Database,
@@ -62,6 +65,37 @@ export class SqliteAuditLog implements AuditLog {
 
   append(inputs: readonly AuditInput[]): AuditRecord[] {
     return this.db.transaction(() => this.appendInTransaction(inputs)).immediate();
+  }
+
+  /**
+   * Appends in a group commit: inputs from callers in the same turn of the event loop go in one
+   * transaction (one fsync), and each promise resolves once its records are committed. Callers
+   * answer only after it resolves, so nothing is shown before its record is written. A group that
+   * fails is retried one caller at a time, so one bad input fails only its own caller.
+   */
+  appendSoon(inputs: readonly AuditInput[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.group.push({ inputs, done: (error) => (error ? reject(error) : resolve()) });
+      if (this.group.length === 1) setImmediate(() => this.commitGroup());
+    });
+  }
+
+  private commitGroup(): void {
+    const group = this.group;
+    this.group = [];
+    try {
+      this.append(group.flatMap((g) => g.inputs));
+      group.forEach((g) => g.done());
+    } catch {
+      for (const g of group) {
+        try {
+          this.append(g.inputs);
+          g.done();
+        } catch (error) {
+          g.done(error as Error);
+        }
+      }
+    }
   }
 
   appendInTransaction(inputs: readonly AuditInput[]): AuditRecord[] {

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
-import { openTestAuditLog, sampleInputs, seededRandom, TestAuditLog } from '../testing/audit-fixtures';
+import { openTestAuditLog, sampleInputs, seededRandom, TestAuditLog, testSigner } from '../testing/audit-fixtures';
 import { SignedCheckpoint } from './checkpoint';
+import { SubjectRefs } from './subject-refs';
 
 /** Random tamperings per run; `npm run test:tamper:long` raises it to 10,000. */
 const CASES = Number(process.env.AUDIT_TAMPER_CASES ?? 500);
@@ -83,7 +84,8 @@ describe(`the audit log under ${CASES} random tamperings (seed ${SEED})`, () => 
   const tally = new Map<Kind, { cases: number; detected: number }>();
 
   beforeAll(async () => {
-    t = await openTestAuditLog({ checkpointEvery: 1000 });
+    const secret = (byte: number) => Buffer.alloc(32, byte ^ (SEED & 0xff));
+    t = await openTestAuditLog({ checkpointEvery: 1000, refs: new SubjectRefs(secret(1)), signer: await testSigner('hub-tamper', secret(2)) });
     const random = seededRandom(SEED);
     for (let i = 0; i < RECORDS; i += 100) t.log.append(sampleInputs(100, random));
     await t.log.settled();

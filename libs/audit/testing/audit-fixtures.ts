@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,9 +9,12 @@ import { AUDIT_KINDS, AuditInput } from '../src/audit-record';
 import { SqliteAuditLog, SqliteAuditLogOptions } from '../src/sqlite-audit-log';
 import { SubjectRefs } from '../src/subject-refs';
 
-/** A hub-like signing key for tests. */
-export async function testSigner(kid = 'hub-test'): Promise<MessageSigner> {
-  return MessageSigner.fromPrivateJwk(await MessageSigner.generatePrivateJwk(kid));
+/** A hub-like signing key for tests; from a 32-byte seed when given, so a run can be replayed. */
+export async function testSigner(kid = 'hub-test', seed?: Buffer): Promise<MessageSigner> {
+  if (!seed) return MessageSigner.fromPrivateJwk(await MessageSigner.generatePrivateJwk(kid));
+  const pkcs8 = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]);
+  const jwk = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }).export({ format: 'jwk' });
+  return MessageSigner.fromPrivateJwk({ ...jwk, kty: 'OKP', kid, alg: 'EdDSA' });
 }
 
 /** An audit log on a real SQLite file in a fresh directory. */

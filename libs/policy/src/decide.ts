@@ -1,4 +1,5 @@
 import {
+  AgreementVersion,
   Category,
   categoriesOfField,
   consentCovers,
@@ -15,11 +16,13 @@ const grantNames = (recipient: string, agency: DecisionInput['agency']): boolean
 /**
  * Finds the ground permitting one category, or the reason none does. Agreements are searched
  * in id order and grants in published order; the first grant whose conditions hold wins.
+ * `inForce` is `agreementsInForce(input.agreements, input.at)`, passed by a caller that judges
+ * several categories of one input so that it is worked out once.
  */
-export function groundFor(input: DecisionInput, category: Category): Ground | Refusal {
+export function groundFor(input: DecisionInput, category: Category, inForce: readonly AgreementVersion[] = agreementsInForce(input.agreements, input.at)): Ground | Refusal {
   const { agency, purpose, at } = input;
   let reason = 'no agreement in force grants this category for this purpose';
-  for (const agreement of agreementsInForce(input.agreements, at)) {
+  for (const agreement of inForce) {
     for (const [index, grant] of agreement.grants.entries()) {
       if (!grantNames(grant.recipient, agency)) continue;
       if (!grant.categories.includes(category) || !grant.purposes.includes(purpose)) continue;
@@ -73,10 +76,11 @@ export function decide(input: DecisionInput): Decision {
   const schema = SUBJECT_EVENT_SCHEMAS[event.type];
   const grounds: Partial<Record<Category, Ground>> = {};
   const refused: Refusal[] = [];
+  let inForce: readonly AgreementVersion[] | undefined;
   const judge = (category: Category): boolean => {
     if (grounds[category]) return true;
     if (refused.some((r) => r.category === category)) return false;
-    const found: Ground | Refusal = own ? { kind: 'own-record' } : (partyGround(input, category) ?? groundFor(input, category));
+    const found: Ground | Refusal = own ? { kind: 'own-record' } : (partyGround(input, category) ?? groundFor(input, category, (inForce ??= agreementsInForce(input.agreements, input.at))));
     if (isRefusal(found)) refused.push(found);
     else grounds[category] = found;
     return !isRefusal(found);
@@ -84,18 +88,19 @@ export function decide(input: DecisionInput): Decision {
 
   const data: Record<string, unknown> = {};
   const weight = new Map<string, { ground: Ground; fields: number }>();
+  const keys = new Map<Ground, string>();
   for (const [name, value] of Object.entries(event.data)) {
     const rule = Object.hasOwn(schema, name) ? schema[name] : undefined;
     if (!rule || rule.kind === 'subject' || value === undefined) continue;
     if (rule.kind === 'byKey') {
       const kept = Object.fromEntries(Object.entries(value as object).filter(([key]) => categoriesOfField(rule, { [key]: 1 }).some(judge)));
       if (Object.keys(kept).length > 0) data[name] = kept;
-      for (const key of Object.keys(kept)) bump(weight, grounds[key as Category]);
+      for (const key of Object.keys(kept)) bump(weight, keys, grounds[key as Category]);
       continue;
     }
     if (judge(rule.category)) {
       data[name] = value;
-      bump(weight, grounds[rule.category]);
+      bump(weight, keys, grounds[rule.category]);
     }
   }
   const fields = Object.keys(data);
@@ -108,10 +113,15 @@ export function decide(input: DecisionInput): Decision {
   return { permit: true, purpose, data, fields, grounds, primary, refused };
 }
 
-/** Counts a field for its ground; two categories permitted by the same grant share one count. */
-function bump(weight: Map<string, { ground: Ground; fields: number }>, ground: Ground | undefined): void {
+/**
+ * Counts a field for its ground; two categories permitted by the same grant share one count.
+ * `keys` remembers each ground object's JSON key for the decision, so it is made once per ground.
+ */
+function bump(weight: Map<string, { ground: Ground; fields: number }>, keys: Map<Ground, string>, ground: Ground | undefined): void {
   if (!ground) return;
-  const counted = weight.get(JSON.stringify(ground));
+  let key = keys.get(ground);
+  if (key === undefined) keys.set(ground, (key = JSON.stringify(ground)));
+  const counted = weight.get(key);
   if (counted) counted.fields += 1;
-  else weight.set(JSON.stringify(ground), { ground, fields: 1 });
+  else weight.set(key, { ground, fields: 1 });
 }

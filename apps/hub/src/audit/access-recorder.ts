@@ -16,22 +16,23 @@ export interface AccessFacts {
 }
 
 /**
- * Writes the `access` record of a read, export or search. Controllers call it after the data is
+ * Writes the `access` record of a read, export or search. Controllers await it after the data is
  * assembled and before it is returned: if the record cannot be written the call fails and nothing
- * is shown.
+ * is shown. Reads arriving together share one commit.
  */
 @Injectable()
 export class AccessRecorder {
   constructor(@Inject(HUB_RUNTIME) private readonly runtime: HubRuntime) {}
 
-  record(caller: Principal, action: string, facts: AccessFacts = {}): void {
-    this.recordMany(caller, action, [facts]);
+  record(caller: Principal, action: string, facts: AccessFacts = {}): Promise<void> {
+    return this.recordMany(caller, action, [facts]);
   }
 
   /** One record per person (a search that shows several). */
-  recordMany(caller: Principal, action: string, many: readonly AccessFacts[]): void {
+  recordMany(caller: Principal, action: string, many: readonly AccessFacts[]): Promise<void> {
+    if (many.length === 0) return Promise.resolve();
     const at = this.runtime.nowIso();
-    this.runtime.audit.log.append(
+    return this.runtime.audit.log.appendSoon(
       many.map((f) => ({
         kind: 'access' as const,
         at,

@@ -40,7 +40,7 @@ export class AuditReportsController {
     assertPartnershipDpo(caller, this.runtime);
     const at = new Date(q.at).toISOString();
     const answer = await explainAt(this.runtime, q.personId, q.agencyId, at, q.purpose);
-    this.access.record(caller, 'audit-explain', { personId: q.personId, detail: { agencyId: q.agencyId, at } });
+    await this.access.record(caller, 'audit-explain', { personId: q.personId, detail: { agencyId: q.agencyId, at } });
     return answer;
   }
 
@@ -58,7 +58,7 @@ export class AuditReportsController {
       if (page.length < 1000) break;
       after = page[page.length - 1].seq;
     }
-    this.access.record(caller, 'audit-disclosure-report', { detail: { agencyId: q.agencyId, from, to, rows: lines.length - 1 } });
+    await this.access.record(caller, 'audit-disclosure-report', { detail: { agencyId: q.agencyId, from, to, rows: lines.length - 1 } });
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="disclosures-${q.agencyId}-${from.slice(0, 10)}-${to.slice(0, 10)}.csv"`);
     return lines.join('\r\n') + '\r\n';

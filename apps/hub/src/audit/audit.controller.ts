@@ -31,7 +31,7 @@ export class AuditController {
     await this.runtime.audit.admin.catchUp();
     const records = this.runtime.audit.log.query({ personId: q.personId, agencyId: q.agencyId, kind: q.kind, from: iso(q.from), to: iso(q.to), afterSeq: q.after, limit: q.limit });
     const limit = q.limit ?? 100;
-    this.access.record(caller, 'audit-records', { personId: q.personId, detail: { filters: { agencyId: q.agencyId, kind: q.kind, from: q.from, to: q.to }, records: records.length } });
+    await this.access.record(caller, 'audit-records', { personId: q.personId, detail: { filters: { agencyId: q.agencyId, kind: q.kind, from: q.from, to: q.to }, records: records.length } });
     return { records, next: records.length === limit ? records[records.length - 1].seq : null };
   }
 

@@ -34,7 +34,7 @@ export class AuditedReads {
     const grant = caller.roles.includes('caseworker') ? this.runtime.audit.breakGlass.active(personId, caller.agencyId, caller.subject, now) : undefined;
     const history = grant ? await breakGlassHistory(this.reader, personId, grant.grant_id) : await this.reader.visibleHistory(personId, viewer, now);
     if (history.length === 0) throw new NotFoundError('person', personId);
-    this.access.record(caller, action, { personId, purpose: viewer.purpose, shown: shownBy(history), breakGlassGrant: grant?.grant_id, detail: { events: history.length } });
+    await this.access.record(caller, action, { personId, purpose: viewer.purpose, shown: shownBy(history), breakGlassGrant: grant?.grant_id, detail: { events: history.length } });
     return { viewer, history, grant };
   }
 }

@@ -41,7 +41,7 @@ export class BreakGlassController {
     const grants = await Promise.all(rows.map((row) => this.describe(row)));
     const shown = grants.filter((g) => g.reason !== null);
     const facts = shown.map((g) => ({ personId: g.personId, shown: { fields: ['reason'], categories: ['safeguarding' as const] }, detail: { grantId: g.grantId } }));
-    if (facts.length > 0) this.access.recordMany(caller, 'break-glass-queue', facts);
+    await this.access.recordMany(caller, 'break-glass-queue', facts);
     return { grants };
   }
 

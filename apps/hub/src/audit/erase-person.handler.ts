@@ -16,6 +16,7 @@ export class ErasePersonCommand {
   ) {}
 }
 
+/** The answer to an erasure: when, and which agencies are being told to delete what they hold. */
 export interface ErasureResult {
   personId: string;
   erasedAt: string;

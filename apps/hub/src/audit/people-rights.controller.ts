@@ -35,7 +35,7 @@ export class PeopleRightsController {
     assertPartnershipDpo(caller, this.runtime);
     await this.runtime.projector.catchUp();
     const report = await subjectAccessReport(this.runtime, this.reader, personId);
-    this.access.record(caller, 'subject-access', { personId, shown: report.shown, detail: { format: q.format ?? 'json', events: report.events.length } });
+    await this.access.record(caller, 'subject-access', { personId, shown: report.shown, detail: { format: q.format ?? 'json', events: report.events.length } });
     res.setHeader('Cache-Control', 'no-store');
     if (q.format !== 'html') return report;
     res.setHeader('Content-Type', 'text/html; charset=utf-8');

@@ -82,4 +82,5 @@ export async function subjectAccessReport(runtime: HubRuntime, reader: PersonRea
   };
 }
 
+/** The subject access export (JSON); `renderSubjectAccessHtml` prints the same. */
 export type SubjectAccessReport = Awaited<ReturnType<typeof subjectAccessReport>>;

@@ -42,9 +42,9 @@ export class DeadlineRuleDto {
 
 /** A deadline per urgency; an urgency left out keeps the partnership default. */
 export class UrgencyDeadlinesDto {
-  @ApiPropertyOptional({ type: DeadlineRuleDto }) @IsOptional() @ValidateNested() @Type(() => DeadlineRuleDto) immediate?: DeadlineRuleDto;
-  @ApiPropertyOptional({ type: DeadlineRuleDto }) @IsOptional() @ValidateNested() @Type(() => DeadlineRuleDto) 'same-day'?: DeadlineRuleDto;
-  @ApiPropertyOptional({ type: DeadlineRuleDto }) @IsOptional() @ValidateNested() @Type(() => DeadlineRuleDto) routine?: DeadlineRuleDto;
+  @ApiPropertyOptional({ type: DeadlineRuleDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => DeadlineRuleDto) immediate?: DeadlineRuleDto;
+  @ApiPropertyOptional({ type: DeadlineRuleDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => DeadlineRuleDto) 'same-day'?: DeadlineRuleDto;
+  @ApiPropertyOptional({ type: DeadlineRuleDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => DeadlineRuleDto) routine?: DeadlineRuleDto;
 }
 
 /**
@@ -53,9 +53,9 @@ export class UrgencyDeadlinesDto {
  * days; start 20 working days.
  */
 export class ServiceDeadlinesDto {
-  @ApiPropertyOptional({ type: UrgencyDeadlinesDto }) @IsOptional() @ValidateNested() @Type(() => UrgencyDeadlinesDto) acknowledge?: UrgencyDeadlinesDto;
-  @ApiPropertyOptional({ type: UrgencyDeadlinesDto }) @IsOptional() @ValidateNested() @Type(() => UrgencyDeadlinesDto) decide?: UrgencyDeadlinesDto;
-  @ApiPropertyOptional({ type: UrgencyDeadlinesDto }) @IsOptional() @ValidateNested() @Type(() => UrgencyDeadlinesDto) start?: UrgencyDeadlinesDto;
+  @ApiPropertyOptional({ type: UrgencyDeadlinesDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => UrgencyDeadlinesDto) acknowledge?: UrgencyDeadlinesDto;
+  @ApiPropertyOptional({ type: UrgencyDeadlinesDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => UrgencyDeadlinesDto) decide?: UrgencyDeadlinesDto;
+  @ApiPropertyOptional({ type: UrgencyDeadlinesDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => UrgencyDeadlinesDto) start?: UrgencyDeadlinesDto;
 }
 
 export class AgencyServiceDto {
@@ -63,6 +63,7 @@ export class AgencyServiceDto {
   @ApiProperty({ example: 'Community detox' }) @IsString() @Length(1, 120) name!: string;
   @ApiPropertyOptional({ type: ServiceDeadlinesDto, example: { acknowledge: { immediate: { minutes: 10 } }, start: { immediate: { workingDays: 1 } } } })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ServiceDeadlinesDto)
   deadlines?: ServiceDeadlinesDto;
@@ -87,6 +88,7 @@ export class PutAgencyDto {
 
   @ApiPropertyOptional({ type: JwksDto, description: 'Public keys inline (this or jwksUri)' })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => JwksDto)
   jwks?: JwksDto;
@@ -96,12 +98,13 @@ export class PutAgencyDto {
   @Matches(/^(https:\/\/\S+|http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\/\S*)$/, { message: 'jwksUri must be an https URL' })
   jwksUri?: string;
 
-  @ApiPropertyOptional({ type: AgencyDeliveryDto }) @IsOptional() @ValidateNested() @Type(() => AgencyDeliveryDto) delivery?: AgencyDeliveryDto;
+  @ApiPropertyOptional({ type: AgencyDeliveryDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => AgencyDeliveryDto) delivery?: AgencyDeliveryDto;
 
   @ApiPropertyOptional({ type: [AgencyServiceDto] })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => AgencyServiceDto)
   services?: AgencyServiceDto[];

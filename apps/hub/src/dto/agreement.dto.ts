@@ -7,6 +7,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsObject,
   IsISO8601,
   IsOptional,
   IsString,
@@ -47,6 +48,7 @@ export class PutAgreementDto extends ExpectedRevisionDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(200)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => GrantDto)
   grants!: GrantDto[];

@@ -21,7 +21,7 @@ async function loadDtoClasses(): Promise<Array<[string, DtoClass]>> {
   return modules.flatMap((m) => Object.entries(m).filter((entry): entry is [string, DtoClass] => validated(entry[1])));
 }
 
-describe('array limits of the request bodies', () => {
+describe('the shapes request bodies may take', () => {
   let classes: Array<[string, DtoClass]>;
 
   beforeAll(async () => {
@@ -51,5 +51,19 @@ describe('array limits of the request bodies', () => {
         .map((m) => `${name}.${m.propertyName}`),
     );
     expect(tooGenerous).toEqual([]);
+  });
+
+  it('checks that every nested object is an object: ValidateNested alone lets arrays through (and arrays of arrays), and the handler then reads fields of an array', () => {
+    const unchecked: string[] = [];
+    for (const [name, cls] of classes) {
+      const metadata = getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false);
+      const single = metadata.filter((m) => m.type === 'nestedValidation' && !m.each).map((m) => m.propertyName);
+      const shaped = new Set(metadata.filter((m) => (m.name === 'isObject' && !m.each) || m.name === 'isArray').map((m) => m.propertyName));
+      for (const property of single) if (!shaped.has(property)) unchecked.push(`${name}.${property}`);
+      const each = metadata.filter((m) => m.type === 'nestedValidation' && m.each).map((m) => m.propertyName);
+      const eachShaped = new Set(metadata.filter((m) => m.name === 'isObject' && m.each).map((m) => m.propertyName));
+      for (const property of each) if (!eachShaped.has(property)) unchecked.push(`${name}.${property}[]`);
+    }
+    expect(unchecked).toEqual([]);
   });
 });

@@ -30,7 +30,7 @@ export class GiveConsentDto extends ExpectedRevisionDto {
 }
 
 export class ConsentScopeDto {
-  @ApiPropertyOptional({ type: RecipientsDto }) @IsOptional() @ValidateNested() @Type(() => RecipientsDto) recipients?: RecipientsDto;
+  @ApiPropertyOptional({ type: RecipientsDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => RecipientsDto) recipients?: RecipientsDto;
   @ApiPropertyOptional({ enum: CATEGORIES, isArray: true, maxItems: CATEGORIES.length }) @IsOptional() @IsArray() @ArrayMaxSize(CATEGORIES.length) @IsIn(CATEGORIES, { each: true }) categories?: Category[];
   @ApiPropertyOptional({ enum: PURPOSES, isArray: true, maxItems: PURPOSES.length }) @IsOptional() @IsArray() @ArrayMaxSize(PURPOSES.length) @IsIn(PURPOSES, { each: true }) purposes?: Purpose[];
 }
@@ -39,6 +39,7 @@ export class ConsentScopeDto {
 export class WithdrawConsentDto extends ExpectedRevisionDto {
   @ApiPropertyOptional({ type: ConsentScopeDto, description: 'Withdraw only this part; omit to withdraw it all' })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ConsentScopeDto)
   scope?: ConsentScopeDto;

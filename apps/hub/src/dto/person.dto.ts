@@ -20,8 +20,8 @@ export class ContactDto {
 export class RegisterPersonDto {
   @ApiProperty({ example: 'Alex Jones' }) @IsString() @Length(1, 200) name!: string;
   @ApiProperty({ example: '1990-04-12' }) @Matches(ISO_DATE, { message: 'dateOfBirth must be a date YYYY-MM-DD' }) dateOfBirth!: string;
-  @ApiPropertyOptional({ type: IdentifiersDto }) @IsOptional() @ValidateNested() @Type(() => IdentifiersDto) identifiers?: IdentifiersDto;
-  @ApiPropertyOptional({ type: ContactDto }) @IsOptional() @ValidateNested() @Type(() => ContactDto) contact?: ContactDto;
+  @ApiPropertyOptional({ type: IdentifiersDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => IdentifiersDto) identifiers?: IdentifiersDto;
+  @ApiPropertyOptional({ type: ContactDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => ContactDto) contact?: ContactDto;
 }
 
 export class NeedEntryDto {
@@ -32,13 +32,13 @@ export class NeedEntryDto {
 
 /** Needs keyed by category; each entry belongs to that category. */
 export class NeedsDto {
-  @ApiPropertyOptional({ type: NeedEntryDto }) @IsOptional() @ValidateNested() @Type(() => NeedEntryDto) accommodation?: NeedEntryDto;
-  @ApiPropertyOptional({ type: NeedEntryDto }) @IsOptional() @ValidateNested() @Type(() => NeedEntryDto) 'substance-use'?: NeedEntryDto;
-  @ApiPropertyOptional({ type: NeedEntryDto }) @IsOptional() @ValidateNested() @Type(() => NeedEntryDto) 'mental-health'?: NeedEntryDto;
-  @ApiPropertyOptional({ type: NeedEntryDto }) @IsOptional() @ValidateNested() @Type(() => NeedEntryDto) 'physical-health'?: NeedEntryDto;
-  @ApiPropertyOptional({ type: NeedEntryDto }) @IsOptional() @ValidateNested() @Type(() => NeedEntryDto) finances?: NeedEntryDto;
-  @ApiPropertyOptional({ type: NeedEntryDto }) @IsOptional() @ValidateNested() @Type(() => NeedEntryDto) offending?: NeedEntryDto;
-  @ApiPropertyOptional({ type: NeedEntryDto }) @IsOptional() @ValidateNested() @Type(() => NeedEntryDto) safeguarding?: NeedEntryDto;
+  @ApiPropertyOptional({ type: NeedEntryDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => NeedEntryDto) accommodation?: NeedEntryDto;
+  @ApiPropertyOptional({ type: NeedEntryDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => NeedEntryDto) 'substance-use'?: NeedEntryDto;
+  @ApiPropertyOptional({ type: NeedEntryDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => NeedEntryDto) 'mental-health'?: NeedEntryDto;
+  @ApiPropertyOptional({ type: NeedEntryDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => NeedEntryDto) 'physical-health'?: NeedEntryDto;
+  @ApiPropertyOptional({ type: NeedEntryDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => NeedEntryDto) finances?: NeedEntryDto;
+  @ApiPropertyOptional({ type: NeedEntryDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => NeedEntryDto) offending?: NeedEntryDto;
+  @ApiPropertyOptional({ type: NeedEntryDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => NeedEntryDto) safeguarding?: NeedEntryDto;
 }
 
 /** `POST /v1/people/{personId}/assessments`: records a needs assessment. */

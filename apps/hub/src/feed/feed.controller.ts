@@ -17,9 +17,9 @@ export class FeedController {
   @ApiBearerAuth()
   @Roles('system', 'caseworker')
   @ApiOperation({ summary: 'The caller\'s agency\'s messages after a cursor (signed CloudEvents, oldest first)' })
-  feed(@Caller() caller: Principal, @Query() query: FeedQueryDto) {
+  async feed(@Caller() caller: Principal, @Query() query: FeedQueryDto) {
     const page = this.runtime.feed.read(caller.agencyId, query.after, query.limit ?? 100);
-    if (page.messages.length > 0) this.recordRead(caller, 'feed', { after: query.after ?? '0', cursor: page.cursor, messages: page.messages.length });
+    if (page.messages.length > 0) await this.recordRead(caller, 'feed', { after: query.after ?? '0', cursor: page.cursor, messages: page.messages.length });
     return { agencyId: caller.agencyId, messages: page.messages, cursor: page.cursor };
   }
 
@@ -28,10 +28,10 @@ export class FeedController {
   @Roles('system', 'caseworker')
   @ApiProduces('text/event-stream')
   @ApiOperation({ summary: 'Server-sent events of the caller\'s agency\'s messages; resumes after `Last-Event-ID`' })
-  stream(@Caller() caller: Principal, @Req() req: Request, @Res() res: Response) {
+  async stream(@Caller() caller: Principal, @Req() req: Request, @Res() res: Response) {
     const lastId = req.header('last-event-id') ?? (typeof req.query.after === 'string' ? req.query.after : undefined);
     if (lastId !== undefined && !/^\d{1,15}$/.test(lastId)) throw new ValidationError({ 'Last-Event-ID': 'must be a cursor returned by the feed' });
-    this.recordRead(caller, 'feed-stream', { after: lastId ?? '0' });
+    await this.recordRead(caller, 'feed-stream', { after: lastId ?? '0' });
     res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.flushHeaders();
     let cursor = lastId ?? '0';
@@ -101,8 +101,8 @@ export class FeedController {
   }
 
   /** The access record of a feed read (disclosures themselves are recorded when released). */
-  private recordRead(caller: Principal, action: string, detail: Record<string, unknown>): void {
-    this.runtime.audit.log.append([{ kind: 'access', at: this.runtime.nowIso(), agencyId: caller.agencyId, actor: caller.subject, roles: caller.roles, detail: { action, ...detail } }]);
+  private recordRead(caller: Principal, action: string, detail: Record<string, unknown>): Promise<void> {
+    return this.runtime.audit.log.appendSoon([{ kind: 'access', at: this.runtime.nowIso(), agencyId: caller.agencyId, actor: caller.subject, roles: caller.roles, detail: { action, ...detail } }]);
   }
 
   /** The record of an acknowledged retraction, written in the acknowledgement's transaction. */

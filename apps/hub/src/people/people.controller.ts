@@ -59,7 +59,7 @@ export class PeopleController {
       if (summary.identity?.name) people.push({ personId: id, pseudonym: summary.pseudonym, name: summary.identity.name, dateOfBirth: summary.identity.dateOfBirth });
     }
     const shown = { fields: ['dateOfBirth', 'name', 'personId'], categories: ['identity' as const] };
-    this.access.recordMany(caller, 'search', people.map((p) => ({ personId: p.personId, purpose: viewer.purpose, shown })));
+    await this.access.recordMany(caller, 'search', people.map((p) => ({ personId: p.personId, purpose: viewer.purpose, shown })));
     return { people };
   }
 

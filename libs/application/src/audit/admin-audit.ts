@@ -60,7 +60,7 @@ export class AdminAuditProjector {
         this.db
           .prepare('INSERT INTO rm_checkpoints (name, position) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position')
           .run(CHECKPOINT, page[page.length - 1].position);
-      })();
+      }).immediate(); // takes the write lock first: another process (the API, a publisher) may write meanwhile
       if (page.length < PAGE) return;
     }
   }

@@ -12,6 +12,7 @@ export interface HubAudit {
   readonly breakGlass: BreakGlassRegistry;
 }
 
+/** What the audit parts of a runtime are built from. */
 export interface HubAuditOptions {
   db: Database;
   store: EventStore;

@@ -119,6 +119,9 @@ export class Publisher {
         if (!more) await this.idle(this.o.idleMs ?? 100);
       } catch (error) {
         failures += 1;
+        // The failed step folded events past the checkpoint into the cached consents and
+        // partnership; retrying on that state would decide them as if later events had happened.
+        this.resume();
         this.o.onError?.(error as Error);
         await this.idle(Math.min(5000, 100 * 2 ** Math.min(failures, 6)));
       }

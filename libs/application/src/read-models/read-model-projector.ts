@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { PersonEvent, ReferralEvent } from '@onestop/domain';
 import { EventRepository, OpenedEvent } from '../event-repository';
 import { BlindIndex } from './blind-index';
@@ -13,7 +13,10 @@ const CHECKPOINT = 'read-models';
  */
 export class ReadModelProjector {
   private pending?: Promise<void>;
+  /** Whether the pending pass has begun reading (a caller arriving before that is in it). */
+  private started = false;
   private again?: Promise<void>;
+  private readonly statements = new Map<string, Statement>();
   private readonly referrals: ReferralProjection;
 
   constructor(
@@ -26,13 +29,22 @@ export class ReadModelProjector {
   }
 
   /**
-   * Applies everything recorded since the checkpoint. A call made while a pass runs waits for
-   * one more pass after it (shared by every such caller), so what the caller appended before
-   * calling is always applied when its promise resolves.
+   * Applies everything recorded since the checkpoint. A pass begins on the next turn of the event
+   * loop, so the commands that finish in one turn share one pass (one transaction, one fsync)
+   * instead of one each; a caller arriving before it begins is in it. A call made while a pass
+   * runs waits for one more pass after it (shared by every such caller), so what the caller
+   * appended before calling is always applied when its promise resolves.
    */
   catchUp(): Promise<void> {
+    if (this.pending && !this.started) return this.pending;
     if (!this.pending) {
-      this.pending = this.run().finally(() => (this.pending = undefined));
+      this.started = false;
+      this.pending = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => {
+          this.started = true;
+          return this.run();
+        })
+        .finally(() => (this.pending = undefined));
       return this.pending;
     }
     this.again ??= this.pending
@@ -44,8 +56,15 @@ export class ReadModelProjector {
     return this.again;
   }
 
+  /** A prepared statement, prepared once per projector. */
+  private statement(sql: string): Statement {
+    let prepared = this.statements.get(sql);
+    if (!prepared) this.statements.set(sql, (prepared = this.db.prepare(sql)));
+    return prepared;
+  }
+
   private checkpoint(): number | undefined {
-    const row = this.db.prepare('SELECT position FROM rm_checkpoints WHERE name = ?').get(CHECKPOINT) as { position: number } | undefined;
+    const row = this.statement('SELECT position FROM rm_checkpoints WHERE name = ?').get(CHECKPOINT) as { position: number } | undefined;
     return row?.position;
   }
 
@@ -59,11 +78,10 @@ export class ReadModelProjector {
         // Another process (or runtime) sharing this file applied from here meanwhile: read again.
         if (this.checkpoint() !== after) return false;
         opened.forEach((e) => this.apply(e));
-        this.db
-          .prepare('INSERT INTO rm_checkpoints (name, position) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position')
+        this.statement('INSERT INTO rm_checkpoints (name, position) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position')
           .run(CHECKPOINT, page[page.length - 1].position);
         return true;
-      })();
+      }).immediate(); // the write lock first, so a write by another process meanwhile waits instead of failing
       if (applied && page.length < 500) return;
     }
   }
@@ -78,27 +96,25 @@ export class ReadModelProjector {
   private applyConsent(e: OpenedEvent<PersonEvent>): void {
     const d = e.data as { personId: string; consentId: string; validUntil?: string; scope?: unknown };
     if (e.type === 'ConsentGiven.v1') {
-      this.db
-        .prepare("INSERT OR IGNORE INTO rm_consents (consent_id, person_id, valid_until, status) VALUES (?, ?, ?, 'active')")
+      this.statement("INSERT OR IGNORE INTO rm_consents (consent_id, person_id, valid_until, status) VALUES (?, ?, ?, 'active')")
         .run(d.consentId, d.personId, d.validUntil ?? null);
       return;
     }
     if (e.type === 'ConsentWithdrawn.v1' && d.scope) return;
     const status = e.type === 'ConsentExpired.v1' ? 'expired' : 'withdrawn';
-    this.db.prepare("UPDATE rm_consents SET status = ? WHERE consent_id = ? AND status = 'active'").run(status, d.consentId);
+    this.statement("UPDATE rm_consents SET status = ? WHERE consent_id = ? AND status = 'active'").run(status, d.consentId);
   }
 
   private applyPerson(e: OpenedEvent<PersonEvent>): void {
     if (e.type === 'PersonRegistered.v1') {
       const d = e.data as { personId: string; name?: string; dateOfBirth?: string };
-      this.db
-        .prepare('INSERT OR IGNORE INTO rm_people (person_id, name_index, dob_index, registered_by, registered_at) VALUES (?, ?, ?, ?, ?)')
+      this.statement('INSERT OR IGNORE INTO rm_people (person_id, name_index, dob_index, registered_by, registered_at) VALUES (?, ?, ?, ?, ?)')
         .run(d.personId, d.name ? this.index.name(d.name) : null, d.dateOfBirth ? this.index.dateOfBirth(d.dateOfBirth) : null, e.metadata.recordedBy, e.metadata.occurredAt);
       return;
     }
     const d = e.data as { personId: string; name?: string; dateOfBirth?: string };
-    if (d.name) this.db.prepare('UPDATE rm_people SET name_index = ? WHERE person_id = ?').run(this.index.name(d.name), d.personId);
-    if (d.dateOfBirth) this.db.prepare('UPDATE rm_people SET dob_index = ? WHERE person_id = ?').run(this.index.dateOfBirth(d.dateOfBirth), d.personId);
+    if (d.name) this.statement('UPDATE rm_people SET name_index = ? WHERE person_id = ?').run(this.index.name(d.name), d.personId);
+    if (d.dateOfBirth) this.statement('UPDATE rm_people SET dob_index = ? WHERE person_id = ?').run(this.index.dateOfBirth(d.dateOfBirth), d.personId);
   }
 
   private applyReferral(e: OpenedEvent<ReferralEvent>): void {

@@ -35,10 +35,10 @@ export function narrowScope(scope: ConsentScope, removed: Partial<ConsentScope>)
 
 /** Folds one person event into the consent ledger; events that are not about consent pass. */
 export function evolveConsents(ledger: ConsentLedger, event: PersonEvent): ConsentLedger {
-  const next = new Map(ledger);
   switch (event.type) {
     case 'ConsentGiven.v1': {
       const d = event.data;
+      const next = new Map(ledger);
       next.set(d.consentId, {
         consentId: d.consentId,
         scope: { recipients: d.recipients, categories: d.categories, purposes: d.purposes },
@@ -50,17 +50,15 @@ export function evolveConsents(ledger: ConsentLedger, event: PersonEvent): Conse
       return next;
     }
     case 'ConsentWithdrawn.v1': {
-      const c = next.get(event.data.consentId);
+      const c = ledger.get(event.data.consentId);
       if (!c || c.status !== 'active') return ledger;
       const narrowed = event.data.scope ? narrowScope(c.scope, event.data.scope) : undefined;
-      next.set(c.consentId, narrowed ? { ...c, scope: narrowed } : { ...c, status: 'withdrawn', endedAt: event.data.withdrawnAt });
-      return next;
+      return new Map(ledger).set(c.consentId, narrowed ? { ...c, scope: narrowed } : { ...c, status: 'withdrawn', endedAt: event.data.withdrawnAt });
     }
     case 'ConsentExpired.v1': {
-      const c = next.get(event.data.consentId);
+      const c = ledger.get(event.data.consentId);
       if (!c || c.status !== 'active') return ledger;
-      next.set(c.consentId, { ...c, status: 'expired', endedAt: event.data.expiredAt });
-      return next;
+      return new Map(ledger).set(c.consentId, { ...c, status: 'expired', endedAt: event.data.expiredAt });
     }
     default:
       return ledger;

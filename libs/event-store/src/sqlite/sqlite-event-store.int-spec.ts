@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
-import { IdempotencyMismatchError } from '../errors';
+import { IdempotencyMismatchError, StreamVersionConflictError } from '../errors';
 import type { NewEvent, RecordedEvent } from '../event-store.port';
 import { openDatabase } from './open-database';
 import { SqliteEventStore } from './sqlite-event-store';
@@ -121,6 +121,28 @@ describe('SqliteEventStore', () => {
     await expect(store.append(b, [taken])).rejects.toBeInstanceOf(IdempotencyMismatchError);
     expect(await store.readStream(b)).toEqual([]);
     expect(await store.readAll()).toHaveLength(1);
+  });
+
+  it('appends made in the same turn (committed as one group) each succeed or fail alone, in call order', async () => {
+    const store = open();
+    const [a, b, c] = [`person-${randomUUID()}`, `person-${randomUUID()}`, `person-${randomUUID()}`];
+    await store.append(b, [event()]);
+    const writes = Promise.allSettled([
+      store.append(a, [event(), event()], { expectedRevision: 'no_stream' }),
+      store.append(b, [event()], { expectedRevision: 'no_stream' }),
+      store.append(c, [event()]),
+      store.append(a, [event()], { expectedRevision: 'no_stream' }),
+    ]);
+    const [first, stale, other, raced] = await writes;
+
+    expect(first).toEqual({ status: 'fulfilled', value: expect.objectContaining({ nextRevision: 1 }) });
+    expect(stale).toEqual({ status: 'rejected', reason: expect.any(StreamVersionConflictError) });
+    expect(other).toEqual({ status: 'fulfilled', value: expect.objectContaining({ nextRevision: 0 }) });
+    expect(raced).toEqual({ status: 'rejected', reason: expect.any(StreamVersionConflictError) });
+    expect((await store.readStream(a)).map((e) => e.revision)).toEqual([0, 1]);
+    expect(await store.readStream(b)).toHaveLength(1);
+    const positions = (await store.readAll()).map((e) => e.position);
+    expect(positions).toEqual([...positions].sort((x, y) => x - y));
   });
 
   it('delivers its own appends to a subscriber at once, without waiting for the poll', async () => {

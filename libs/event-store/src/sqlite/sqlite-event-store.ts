@@ -5,6 +5,7 @@ import type {
   AppendOptions,
   AppendResult,
   EventStore,
+  ExpectedRevision,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
@@ -13,7 +14,7 @@ import type {
   Subscription,
 } from '../event-store.port';
 import { openDatabase } from './open-database';
-import { appendBatch } from './sqlite-append';
+import { AppendOutcome, appendBatch } from './sqlite-append';
 import { SqliteQueries } from './sqlite-queries';
 import { SqliteSubscription } from './sqlite-subscription';
 
@@ -26,12 +27,26 @@ export interface SqliteEventStoreOptions {
   pageSize?: number;
 }
 
+/** An append waiting for the next group commit. */
+interface QueuedAppend {
+  stream: string;
+  events: readonly NewEvent[];
+  expected: ExpectedRevision;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
 /**
  * The embedded event store: the `es_events` table in the hub's SQLite file. It shares the
  * connection it is given with the rest of the hub and does not close it; only a store made by
  * `SqliteEventStore.open` owns (and closes) its connection. Durability comes from the
  * connection's settings (see `openDatabase`). Event ids are unique across the whole store, so
  * reusing a stored id anywhere except in an idempotent retry fails with `IdempotencyMismatchError`.
+ *
+ * Appends are committed in groups: the appends made during one turn of the event loop are
+ * written on the next, each in its own savepoint (so each one succeeds or fails alone, as
+ * before), inside one IMMEDIATE transaction: one fsync for the group instead of one each. An
+ * append still resolves only once its transaction is committed.
  */
 export class SqliteEventStore implements EventStore {
   private readonly queries: SqliteQueries;
@@ -41,6 +56,7 @@ export class SqliteEventStore implements EventStore {
   private readonly subscriptions = new Set<SqliteSubscription>();
   private ownsDatabase = false;
   private closed = false;
+  private queue: QueuedAppend[] = [];
 
   constructor(db: Database, options: SqliteEventStoreOptions = {}) {
     this.queries = new SqliteQueries(db);
@@ -66,9 +82,46 @@ export class SqliteEventStore implements EventStore {
     const expected = options.expectedRevision ?? 'any';
     const batch = validateAppend(stream, events, expected);
     this.assertOpen();
-    const { result, written } = appendBatch(this.queries, stream, batch, expected, this.now().toISOString());
+    return new Promise((resolve, reject) => {
+      this.queue.push({ stream, events: batch, expected, resolve, reject });
+      if (this.queue.length === 1) setImmediate(() => this.commitQueued());
+    });
+  }
+
+  /** Writes every queued append in one transaction, then settles each one's promise. */
+  private commitQueued(): void {
+    const group = this.queue;
+    this.queue = [];
+    if (group.length === 0) return;
+    if (this.closed) return group.forEach((a) => a.reject(new StoreUnavailableError('the event store is closed')));
+    const { db } = this.queries;
+    const recordedAt = this.now().toISOString();
+    let outcomes: Array<AppendOutcome | { error: unknown }>;
+    try {
+      outcomes = db.transaction(() =>
+        group.map((a) => {
+          try {
+            return appendBatch(this.queries, a.stream, a.events, a.expected, recordedAt);
+          } catch (error) {
+            // A failed append rolled back its own savepoint; the group goes on unless SQLite
+            // abandoned the whole transaction, in which case nothing of the group is written.
+            if (!db.inTransaction) throw error;
+            return { error };
+          }
+        }),
+      ).immediate();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const failure = group.length === 1 ? error : new StoreUnavailableError(`SQLite append failed: ${message}`, error);
+      return group.forEach((a) => a.reject(failure));
+    }
+    let written = false;
+    outcomes.forEach((outcome, i) => {
+      if ('error' in outcome) return group[i].reject(outcome.error);
+      written ||= outcome.written;
+      group[i].resolve(outcome.result);
+    });
     if (written) this.subscriptions.forEach((subscription) => subscription.notify());
-    return result;
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -107,6 +160,7 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    this.commitQueued();
     this.closed = true;
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
     if (this.ownsDatabase) this.queries.db.close();
