@@ -1,5 +1,5 @@
 import { randomBytes, createCipheriv, createDecipheriv } from 'node:crypto';
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { KeyDestroyedError } from './errors';
 import { KeyStore } from './key-store.port';
 
@@ -10,6 +10,7 @@ import { KeyStore } from './key-store.port';
  */
 export class SqliteKeyStore implements KeyStore {
   private readonly cache = new Map<string, Buffer>();
+  private readonly lookup: Statement;
 
   constructor(
     private readonly db: Database,
@@ -21,6 +22,7 @@ export class SqliteKeyStore implements KeyStore {
       wrapped BLOB,
       destroyed_at TEXT
     )`);
+    this.lookup = db.prepare('SELECT wrapped FROM key_person_keys WHERE person_id = ?');
   }
 
   keyFor(personId: string): Buffer {
@@ -35,13 +37,20 @@ export class SqliteKeyStore implements KeyStore {
     return stored;
   }
 
+  /**
+   * Looks the key up in the database every time, so a key destroyed by another process (the
+   * API erasing a person while a separate publisher runs) is gone here at once; the cache only
+   * saves unwrapping it again.
+   */
   findKey(personId: string): Buffer | undefined {
+    const row = this.lookup.get(personId) as { wrapped: Buffer | null } | undefined;
+    if (!row?.wrapped) {
+      this.cache.get(personId)?.fill(0);
+      this.cache.delete(personId);
+      return undefined;
+    }
     const cached = this.cache.get(personId);
     if (cached) return cached;
-    const row = this.db.prepare('SELECT wrapped FROM key_person_keys WHERE person_id = ?').get(personId) as
-      | { wrapped: Buffer | null }
-      | undefined;
-    if (!row?.wrapped) return undefined;
     const key = this.unwrap(row.wrapped);
     this.cache.set(personId, key);
     return key;

@@ -89,6 +89,11 @@ export class ReadModelProjector {
   private apply(event: OpenedEvent): void {
     const e = event as unknown as OpenedEvent<PersonEvent | ReferralEvent>;
     if (e.type === 'PersonRegistered.v1' || e.type === 'PersonDetailsCorrected.v1') return this.applyPerson(e as OpenedEvent<PersonEvent>);
+    if (e.type === 'PersonErased.v1') {
+      const personId = (e.data as { personId: string }).personId;
+      this.db.prepare('UPDATE rm_people SET erased_at = ?, name_index = NULL, dob_index = NULL WHERE person_id = ?').run(e.metadata.occurredAt, personId);
+      return;
+    }
     if (e.type.startsWith('Referral')) return this.applyReferral(e as OpenedEvent<ReferralEvent>);
     if (e.type.startsWith('Consent')) this.applyConsent(e as OpenedEvent<PersonEvent>);
   }

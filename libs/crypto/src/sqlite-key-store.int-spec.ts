@@ -1,0 +1,66 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { EventCodec } from './event-codec';
+import { isSealed, seal, unseal } from './field-cipher';
+import { Pseudonymizer } from './pseudonymizer';
+import { SqliteKeyStore } from './sqlite-key-store';
+
+describe('personal data sealed under per-person keys', () => {
+  let dir: string;
+  let file: string;
+  const master = randomBytes(32);
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'onestop-keys-'));
+    file = join(dir, 'hub.db');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('seals values bound to their event and field, and refuses them elsewhere or under another key', () => {
+    const key = randomBytes(32);
+    const sealed = seal(key, { name: 'Alex' }, 'event-1:name');
+    expect(isSealed(sealed)).toBe(true);
+    expect(sealed).not.toContain('Alex');
+    expect(unseal(key, sealed, 'event-1:name')).toEqual({ name: 'Alex' });
+    expect(() => unseal(key, sealed, 'event-2:name')).toThrow();
+    expect(() => unseal(randomBytes(32), sealed, 'event-1:name')).toThrow();
+  });
+
+  it('keeps one key per person across handles, and a key destroyed through one handle is gone in the other at once', () => {
+    const a = new SqliteKeyStore(new Database(file), master);
+    const b = new SqliteKeyStore(new Database(file), master);
+    const person = randomUUID();
+    const key = a.keyFor(person);
+    expect(b.keyFor(person).equals(key)).toBe(true);
+    expect(b.findKey(person)).toBeDefined();
+    a.destroy(person, '2026-11-26T10:00:00.000Z');
+    expect(b.findKey(person)).toBeUndefined();
+    expect(b.destroyedAt(person)).toBe('2026-11-26T10:00:00.000Z');
+    expect(() => b.keyFor(person)).toThrow(expect.objectContaining({ code: 'person.erased' }));
+  });
+
+  it('opens sealed events until the key is destroyed, then drops the sealed fields and says so', () => {
+    const keys = new SqliteKeyStore(new Database(file), master);
+    const codec = new EventCodec(keys);
+    const personId = randomUUID();
+    const event = { id: randomUUID(), type: 'PersonRegistered.v1', personId, data: { personId, name: 'Sam Price', dateOfBirth: '1986-11-02', identifiers: {}, contact: {} } };
+    const stored = codec.seal(event);
+    expect(JSON.stringify(stored)).not.toContain('Sam Price');
+    expect(stored.personId).toBe(personId);
+    expect(codec.open({ ...event, data: stored })).toEqual({ data: event.data, erased: false });
+    keys.destroy(personId, new Date().toISOString());
+    const opened = codec.open({ ...event, data: stored });
+    expect(opened.erased).toBe(true);
+    expect(opened.data).toEqual({ personId });
+  });
+
+  it('gives each agency its own stable pseudonym of a person', () => {
+    const p = new Pseudonymizer(randomBytes(32));
+    const person = randomUUID();
+    expect(p.pseudonym('housing', person)).toBe(p.pseudonym('housing', person));
+    expect(p.pseudonym('housing', person)).not.toBe(p.pseudonym('police', person));
+    expect(p.pseudonym('housing', person)).not.toContain(person);
+  });
+});
