@@ -6,6 +6,7 @@ import type { Response } from 'express';
 import { HubRuntime } from '@onestop/application';
 import type { Principal } from '@onestop/auth';
 import { ReplyToReferral, ValidationError } from '@onestop/domain';
+import { AccessRecorder } from '../audit/access-recorder';
 import { Caller, Roles } from '../auth/auth.decorators';
 import { RaiseReferralDto, ReferralQueryDto, ReferralReplyDto } from '../dto/referral.dto';
 import { ifMatchRevision, uuidParam } from '../http/params';
@@ -30,6 +31,7 @@ export class ReferralsController {
   constructor(
     private readonly commands: CommandBus,
     @Inject(HUB_RUNTIME) private readonly runtime: HubRuntime,
+    private readonly access: AccessRecorder,
   ) {}
 
   @Post()
@@ -95,6 +97,12 @@ export class ReferralsController {
       .prepare(`SELECT * FROM rm_referrals WHERE ${where.join(' AND ')} ORDER BY next_deadline IS NULL, next_deadline, created_at LIMIT 500`)
       .all({ me, status: query.status, toAgency: query.toAgency, fromAgency: query.fromAgency }) as ReferralRow[];
     const now = this.runtime.clock.now();
-    return { referrals: rows.map((r) => boardEntry(r, me, now, this.runtime.pseudonymizer)) };
+    const referrals = rows.map((r) => boardEntry(r, me, now, this.runtime.pseudonymizer));
+    await this.access.recordMany(
+      caller,
+      'referral-board',
+      rows.map((r) => ({ personId: r.person_id, shown: { categories: ['referral'], fields: ['service', 'urgency', 'status', 'deadlines'] }, detail: { referralId: r.referral_id } })),
+    );
+    return { referrals };
   }
 }
