@@ -98,7 +98,18 @@ describe('retraction when the basis ends', () => {
       expect(state.filter((r) => r.acknowledged_at === null)).toHaveLength(3);
     });
 
-    it.todo('lists unconfirmed retractions to the DPO (no endpoint yet; pub_retractions.acknowledged_at is checked above)');
+    it('lists the unconfirmed retractions to the DPO, and no longer the acknowledged one', async () => {
+      const [smsRetraction] = await p.retractions('sms', personId);
+      const dpo = await p.token('police', ['dpo']);
+      const res = await hub.request('GET', '/v1/audit/retractions', dpo);
+      expect(res.status).toBe(200);
+      const mine = res.body.retractions.filter((r: { personId: string }) => r.personId === personId);
+      expect(mine.map((r: { agencyId: string }) => r.agencyId).sort()).toEqual(['health', 'hope', 'police']);
+      expect(mine.map((r: { retractionId: string }) => r.retractionId)).not.toContain(smsRetraction.id);
+      expect(mine.every((r: { reason: string; messages: number }) => r.reason === 'consent-withdrawn' && r.messages > 0)).toBe(true);
+      const caseworker = await hub.request('GET', '/v1/audit/retractions', await p.token('police'));
+      expect(caseworker.status).toBe(403);
+    });
   });
 
   describe('partial withdrawal of one category', () => {

@@ -26,7 +26,11 @@ export interface HubCloudEvent {
   purpose: string;
   /** Present when consent was a condition: the consent relied on. */
   consentid?: string;
-  /** The hub's position of the source event: orders messages and resumes feeds. */
+  /**
+   * Orders one person's messages for an agency (compare as strings): the hub's position of the
+   * source event, zero-padded to 16 digits. Earlier records disclosed when consent is given
+   * carry the consent's position and a suffix (`<position>.<n>`), so they sort after it.
+   */
   sequence: string;
   signature?: string;
 }

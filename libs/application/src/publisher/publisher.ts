@@ -203,12 +203,18 @@ export class Publisher {
     if (!consent) return;
     const earlier = (await this.o.repository.readStream(`person-${personId}`)).filter((e) => e.position < cause.position && !e.erased);
     const held = new Set([...this.o.journal.held(personId), ...pending.disclosures].map((d) => `${d.agency_id}\u0000${d.event_id}`));
+    let backfilled = 0;
     const named = (a: AgencyProfile) => consent.scope.recipients.agencies.includes(a.agencyId) || consent.scope.recipients.kinds.includes(a.kind);
     for (const agency of this.served().filter(named)) {
       for (const event of earlier) {
         if (held.has(`${agency.agencyId}\u0000${event.id}`)) continue;
         const id = this.o.journal.everDisclosed(agency.agencyId, event.id) ? deterministicId('redisclosure', event.id, cause.id) : event.id;
+        const before = pending.outbound.length;
         this.disclose(event, agency, personId, consents, cause.metadata.occurredAt, pending, id);
+        if (pending.outbound.length > before) {
+          const message = pending.outbound[before].message;
+          message.sequence = `${String(cause.position).padStart(16, '0')}.${String((backfilled += 1)).padStart(6, '0')}`;
+        }
       }
     }
   }
