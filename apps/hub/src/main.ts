@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConsentExpiryWatcher, HubRuntime, PublisherLease, ReferralDeadlineTimer } from '@onestop/application';
+import { ConsentExpiryWatcher, HubRuntime, openKafkaDelivery, PublisherLease, ReferralDeadlineTimer } from '@onestop/application';
 import { DevKey, devIssuer, loadOrCreateDevKeys, TrustedIssuer } from '@onestop/auth';
 import { adminIssuerOf, createHttpApp } from './bootstrap';
 import { PARTNERSHIP_ADMIN } from './auth/partnership-issuers';
@@ -30,9 +30,10 @@ async function main(): Promise<void> {
   const demo = config.HUB_DEMO ? await demoAdmin(config, runtime) : undefined;
   const admin = adminIssuerOf(config, demo?.admin);
   if (!admin) console.warn('No administrator is configured (HUB_ADMIN_ISSUER/HUB_ADMIN_JWKS): admin calls will be refused.');
+  const kafka = config.HUB_PUBLISHER && config.HUB_DELIVERY.includes('kafka') ? await openKafkaDelivery(process.env, runtime.directory, 'onestop-hub') : undefined;
   if (config.HUB_PUBLISHER) {
     const lease = new PublisherLease(runtime.store, config.HUB_PUBLISHER_LEASE, config.HUB_PUBLISHER_LEASE_MS);
-    runtime.startPublisher({ feed: config.HUB_DELIVERY.includes('feed'), lease, onError: (e) => console.error(`publisher: ${e.message}`) });
+    runtime.startPublisher({ feed: config.HUB_DELIVERY.includes('feed'), kafka, lease, onError: (e) => console.error(`publisher: ${e.message}`) });
   }
   const expiry = new ConsentExpiryWatcher(runtime);
   expiry.start(1000, (e) => console.error(`consent expiry: ${e.message}`));
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
     await referralTimer.stop();
     await app.close();
     await runtime.close();
+    await kafka?.close();
     process.exit(0);
   };
   process.once('SIGINT', stop);
