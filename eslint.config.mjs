@@ -58,4 +58,5 @@ export default tseslint.config(
     'Adapters and libraries do not depend on Nest or on the application layer.',
   ),
   restrict(['libs/application/**/*.ts'], ['@nestjs', ...APPS], 'The application layer is framework-free; Nest lives in apps/.'),
+  restrict(['examples/**/*.ts'], ['@onestop', '@nestjs', '**/libs/**', ...APPS], 'Examples are what agency integrators copy: only Node, kafkajs and jose.'),
 );

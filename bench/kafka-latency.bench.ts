@@ -6,9 +6,8 @@ import { agencyTopicConfigs, agencyTopics, resolveKafkaDeliveryOptions } from '@
 import type { BenchResult } from './bench-result';
 import { prepareData, publisherCaughtUp } from './support/bench-hub';
 import { CommandKind, commandFor, RESOURCE_ID } from './support/commands';
-import { startHubProcess } from './support/hub-client';
-import { startKafkaHubProcess } from './support/kafka-hub-process';
 import { pacedLoad } from './support/http-load';
+import { startMain, stopMain } from './support/main-process';
 import { mintToken, RECEIVER, RECORDER } from './support/partnership';
 import { keyOf } from './support/seed';
 import { percentile, ratio, round } from './support/stats';
@@ -30,18 +29,19 @@ const PUBLISHER_JS = join(__dirname, '..', 'apps', 'publisher', 'src', 'main.js'
 /** The two ways the hub can run its publisher against Kafka. */
 const TOPOLOGIES = [
   { key: 'app', label: 'publisher app beside the API, HUB_DELIVERY=kafka' },
-  { key: 'in-process', label: 'publisher in the API process, woken by each append' },
+  { key: 'in-process', label: 'publisher in the hub process, HUB_DELIVERY=kafka' },
 ] as const;
 
 /**
  * Command-to-consumer latency on Kafka: commands of the caseworker mix (recorded by `sms`, each
  * also for `housing`) are sent at a fixed rate while an agency's kafkajs consumer follows
  * `housing`'s events topic; for each command, the time from its 201 reply to its message being
- * consumed. Two topologies on the same prepared data:
- * - the production shape: the API in its own process and the publisher app beside it
- *   (HUB_DELIVERY=kafka); the app is not woken by the API's appends (another process) and polls
- *   the store every 100 ms when idle, which the figure includes;
- * - the publisher in the API's process, woken by each append (as the embedded hub runs it).
+ * consumed. Two topologies on the same prepared data, both the real entry points:
+ * - scale-out: the hub (`main.js`, HUB_PUBLISHER=false) and the publisher app beside it; the app
+ *   is not woken by the API's appends (another process) and polls the store every 100 ms when
+ *   idle, which the figure includes;
+ * - one process: the hub with its own publisher (`npm start` with HUB_DELIVERY=kafka), woken by
+ *   each append.
  * Baseline: kafkajs alone on the same broker — one message of the median size of the hub's
  * messages produced (idempotent, acks=-1, as the adapter does) and consumed by the same kind of
  * consumer, one at a time: the floor any Kafka delivery pays.
@@ -57,7 +57,7 @@ export async function benchKafkaLatency(options: KafkaLatencyBenchOptions): Prom
   const stops: Array<() => Promise<void>> = [];
   try {
     const recorder = await mintToken(keyOf(data.manifest, RECORDER), ['caseworker']);
-    const measured: Array<{ topology: (typeof TOPOLOGIES)[number]; rate: number; latencies: number[]; missing: number }> = [];
+    const measured: Array<{ topology: (typeof TOPOLOGIES)[number]; rate: number; latencies: number[]; missing: number; errors: number; sent: number }> = [];
     const sizes: number[] = [];
     let counter = 0;
     for (const topology of TOPOLOGIES) {
@@ -65,18 +65,14 @@ export async function benchKafkaLatency(options: KafkaLatencyBenchOptions): Prom
       prefixes.push(prefix);
       const env = { KAFKA_BROKERS: options.brokers.join(','), KAFKA_TOPIC_PREFIX: prefix };
       log(`${topology.label}: starting`);
-      let url: string;
+      // The hub as `npm start` runs it; in the first topology without its publisher, with the app beside it.
+      const hub = await startMain(data.dataDir, { ...env, HUB_DELIVERY: 'kafka', HUB_PUBLISHER: String(topology.key === 'in-process') });
+      stops.push(() => stopMain(hub));
       if (topology.key === 'app') {
-        const api = await startHubProcess(data.dataDir, { publisher: false });
-        stops.push(() => api.stop());
         const publisher = await startPublisherApp(data.dataDir, { ...env, HUB_DELIVERY: 'kafka' });
         stops.push(() => stopProcess(publisher));
-        url = api.url;
-      } else {
-        const hub = await startKafkaHubProcess(data.dataDir, env);
-        stops.push(() => hub.stop());
-        url = hub.url;
       }
+      const url = hub.url;
       if ((await publisherCaughtUp(data.dataDir, 120_000)) > 0) throw new Error('the publisher did not deliver the prepared data within 120 s');
 
       const byResource = new Map<string, Sample>();
@@ -123,7 +119,7 @@ export async function benchKafkaLatency(options: KafkaLatencyBenchOptions): Prom
         const deadline = Date.now() + 30_000;
         while (acked.some((s) => s.delivered === undefined) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
         const delivered = acked.filter((s) => s.delivered !== undefined);
-        return { latencies: delivered.map((s) => Math.max(0, s.delivered! - s.acked!)), missing: acked.length - delivered.length, errors: result.errors };
+        return { latencies: delivered.map((s) => Math.max(0, s.delivered! - s.acked!)), missing: acked.length - delivered.length, errors: result.errors, sent: result.sent };
       };
 
       log(`${topology.label}: warm-up`);
@@ -145,7 +141,7 @@ export async function benchKafkaLatency(options: KafkaLatencyBenchOptions): Prom
     prefixes.push(rawPrefix);
     const raw = await rawRoundTrips(kafka, options.brokers, rawPrefix, size, options.quick ? 200 : 1000);
     const rawName = (p: number) => `raw kafkajs produce→consume of one ${size}-byte message at a time (idempotent, acks=-1): p${p}`;
-    return measured.flatMap(({ topology, rate, latencies, missing }) => [
+    return measured.flatMap(({ topology, rate, latencies, missing, errors, sent }) => [
       ...[50, 99].map((p) => ({
         name: `command-to-Kafka-consumer latency at ${rate}/s: p${p} (201 reply to message consumed from ${RECEIVER}'s topic; ${topology.label})`,
         value: round(percentile(latencies, p)),
@@ -153,6 +149,8 @@ export async function benchKafkaLatency(options: KafkaLatencyBenchOptions): Prom
         baseline: { name: rawName(p), value: round(percentile(raw, p)) },
         ratio: ratio(percentile(latencies, p), percentile(raw, p)),
       })),
+      // Latencies are of acknowledged commands only: say how many the hub refused or the client shed.
+      ...(errors > 0 ? [{ name: `command-to-Kafka-consumer at ${rate}/s (${topology.label}): commands failed or shed, of ${sent} due`, value: errors, unit: 'commands' }] : []),
       ...(missing > 0 ? [{ name: `command-to-Kafka-consumer at ${rate}/s (${topology.label}): acknowledged commands not consumed after 30 s`, value: missing, unit: 'messages' }] : []),
     ]);
   } finally {

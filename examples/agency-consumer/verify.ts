@@ -15,7 +15,7 @@ export class HubKeys {
 
   constructor(
     readonly url: URL,
-    private readonly cooldownMs = 30_000,
+    private readonly cooldownMs = 10_000,
     private readonly maxAgeMs = 5 * 60_000,
   ) {}
 

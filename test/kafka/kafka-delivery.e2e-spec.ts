@@ -11,6 +11,7 @@ import {
   heldAfterRetractions,
   kafkaClient,
   latestPerKey,
+  outOfSequence,
   publishedAll,
   readAgency,
   runReferenceConsumer,
@@ -100,6 +101,7 @@ describeKafka('Kafka delivery end to end', () => {
       expect(permitted.length).toBeGreaterThan(0);
       expect({ agency, messages: received.map(canonicalJson).sort() }).toEqual({ agency, messages: permitted.map(canonicalJson).sort() });
       expect(firstIdsBySubject(received)).toEqual(firstIdsBySubject(permitted));
+      expect({ agency, outOfSequence: outOfSequence(received) }).toEqual({ agency, outOfSequence: [] });
       expect({ agency, feed: await p.feed(agency) }).toEqual({ agency, feed: [] }); // it chose Kafka only
     }
   });

@@ -60,6 +60,25 @@ export function latestPerKey(records: readonly KafkaRecord[]): Map<string, Recor
   return latest;
 }
 
+/**
+ * Per person (subject), the first appearance of each message is in the order of its `sequence`
+ * (the hub's position; a backfilled message sorts after the consent that released it, a
+ * retraction after what it retracts), as an agency that orders by it expects. Returns the
+ * subjects whose order is broken (none).
+ */
+export function outOfSequence(messages: readonly HubCloudEvent[]): string[] {
+  const seen = new Set<string>();
+  const last = new Map<string, string>();
+  const broken = new Set<string>();
+  for (const m of messages) {
+    if (seen.has(m.id)) continue;
+    seen.add(m.id);
+    if ((last.get(m.subject) ?? '') > m.sequence) broken.add(m.subject);
+    last.set(m.subject, m.sequence);
+  }
+  return [...broken];
+}
+
 /** The ids an agency must still hold after applying every retraction it was sent. */
 export function heldAfterRetractions(messages: readonly HubCloudEvent[]): string[] {
   const retractions = messages.filter((m) => m.type === RETRACTION_TYPE);
