@@ -49,20 +49,15 @@ const EXPECTED: Record<string, string> = {
   'POST /v1/people/{personId}/break-glass': 'aaddddd',
   'GET /v1/audit/break-glass': 'ddaaddd',
   'POST /v1/audit/break-glass/{grantId}/review': 'ddhhddd',
-  'GET /v1/people/{personId}/subject-access': 'ddaaddd',
-  'POST /v1/people/{personId}/erasure': 'ddaaddd',
+  'GET /v1/people/{personId}/subject-access': 'ddahddd',
+  'POST /v1/people/{personId}/erasure': 'ddahddd',
 };
 
 /**
  * Cells that show B's callers A's person on purpose, each with the reason. Any other response to
  * B or to the administrator holding a sentinel fails the suite.
  */
-const DELIBERATE: Record<string, { callers: CallerLabel[]; why: string }> = {
-  'GET /v1/people/{personId}/subject-access': {
-    callers: ['dpo-B'],
-    why: 'a subject access request is answered by the DPO of any member agency (assertPartnershipDpo): it returns everything the hub holds',
-  },
-};
+const DELIBERATE: Record<string, { callers: CallerLabel[]; why: string }> = {};
 
 /** Cells whose response must show A's person: proof that the leak scan can see a leak. */
 const REVEALS: Array<[string, CallerLabel]> = [

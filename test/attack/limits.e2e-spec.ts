@@ -86,7 +86,8 @@ describe('request body limits on every call that takes a body', () => {
     doc = await fetchOpenApi(hub.url);
     record = await recordPerson(world);
     withBodies = operationsOf(doc).filter((o) => o.body);
-    for (const op of withBodies) callers.set(op.key, (await allowedCaller(world, doc, op, record)) ?? 'cw-A');
+    const probed = await recordPerson(world);
+    for (const op of withBodies) callers.set(op.key, (await allowedCaller(world, doc, op, probed)) ?? 'cw-A');
   });
   afterAll(() => hub.close());
 
@@ -146,6 +147,30 @@ describe('request body limits on every call that takes a body', () => {
       }
     }
     expect(checked.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('takes null where a body has an object as absent or refuses it, never with a 5xx (a null need entry was read as an object: 500)', async () => {
+    for (const op of withBodies) {
+      for (const path of objectPaths(doc, op.body).filter((p) => typeof p[p.length - 1] !== 'number')) {
+        const body = setPath(structuredClone((validBody(doc, op, record) ?? {}) as Record<string, unknown>), path, null);
+        const res = await send(op, body);
+        expect([op.key, fieldName(path), res.status < 500]).toEqual([op.key, fieldName(path), true]);
+      }
+    }
+    const assessment = withBodies.find((o) => o.key === 'POST /v1/people/{personId}/assessments')!;
+    expect((await send(assessment, { needs: { accommodation: null, finances: { level: 'low', summary: 'Benefits restored' } } })).status).toBe(201);
+  });
+
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty', '..', '%2e%2e', '%00', '%E0%A4%A'])('takes the path parameter %s in every call without a 5xx, any refusal with a JSON error.code (an action named __proto__ was looked up on the prototype: 500)', async (value) => {
+    for (const op of operationsOf(doc).filter((o) => o.path.includes('{'))) {
+      const names = [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+      for (const name of names) {
+        const path = concretePath({ ...op, path: op.path.replace(`{${name}}`, value) }, record);
+        const res = await rawCall(hub.url, op.method, path, world.callers[callers.get(op.key) ?? 'cw-A'].token, op.body ? validBody(doc, op, record) : undefined, { streamMs: 50 });
+        expect([op.key, name, res.status < 500]).toEqual([op.key, name, true]);
+        if (res.status >= 400) expect([op.key, name, typeof JSON.parse(res.text)?.error?.code]).toEqual([op.key, name, 'string']);
+      }
+    }
   });
 
   it.each([

@@ -171,7 +171,11 @@ export function validQuery(op: Operation, record?: PersonRecord): Record<string,
   }
 }
 
-/** The first caller (caseworker, system, DPO of A, then the administrator) that `op` with a valid body does not refuse with 401/403. */
+/**
+ * The first caller (caseworker, system, DPO of A, then the administrator) that `op` with a valid
+ * body does not refuse with 401/403. The probes are real calls: give it a record that may be
+ * changed, even erased.
+ */
 export async function allowedCaller(world: World, doc: OpenApiDocument, op: Operation, record: PersonRecord): Promise<CallerLabel | undefined> {
   for (const caller of ['cw-A', 'sys-A', 'dpo-A', 'admin'] as const) {
     const body = op.body ? validBody(doc, op, record) : undefined;

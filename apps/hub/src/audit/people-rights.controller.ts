@@ -10,7 +10,7 @@ import { PERSON_READER } from '../people/person-reader.provider';
 import { HUB_RUNTIME } from '../runtime/runtime.tokens';
 import { AccessRecorder } from './access-recorder';
 import { ErasureDto, SubjectAccessQueryDto } from './audit.dto';
-import { assertPartnershipDpo } from './dpo';
+import { assertDpoConcerned } from './dpo';
 import { ErasePersonCommand, ErasureResult } from './erase-person.handler';
 import { subjectAccessReport } from './subject-access';
 import { renderSubjectAccessHtml } from './subject-access.html';
@@ -32,7 +32,7 @@ export class PeopleRightsController {
   @ApiProduces('application/json', 'text/html')
   @ApiOperation({ summary: 'Everything held about the person (decrypted), every disclosure and every access: JSON, or a printable HTML page with `format=html`' })
   async subjectAccess(@Caller() caller: Principal, @Param('personId', uuidParam('personId')) personId: string, @Query() q: SubjectAccessQueryDto, @Res({ passthrough: true }) res: Response) {
-    assertPartnershipDpo(caller, this.runtime);
+    await assertDpoConcerned(caller, this.runtime, personId);
     await this.runtime.projector.catchUp();
     const report = await subjectAccessReport(this.runtime, this.reader, personId);
     await this.access.record(caller, 'subject-access', { personId, shown: report.shown, detail: { format: q.format ?? 'json', events: report.events.length } });
@@ -47,7 +47,7 @@ export class PeopleRightsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Erase the person: destroy their data key (crypto-shredding) and retract everything any agency holds; reads then return 410' })
   async erase(@Caller() caller: Principal, @Param('personId', uuidParam('personId')) personId: string, @Body() body: ErasureDto): Promise<ErasureResult> {
-    assertPartnershipDpo(caller, this.runtime);
+    await assertDpoConcerned(caller, this.runtime, personId);
     return this.commands.execute(new ErasePersonCommand(caller, personId, body.reference));
   }
 }

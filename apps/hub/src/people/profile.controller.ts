@@ -16,7 +16,7 @@ import { ExecutePersonCommand, PersonCommandResult } from './person-command';
 const needsOf = (dto: NeedsDto): Partial<Record<Category, NeedEntry>> =>
   Object.fromEntries(
     Object.entries(dto)
-      .filter(([, v]) => v !== undefined)
+      .filter(([, v]) => v != null)
       .map(([k, v]) => [k, { level: v.level, summary: v.summary, ...(v.details ? { details: v.details } : {}) }]),
   );
 

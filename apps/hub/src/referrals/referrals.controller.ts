@@ -72,7 +72,7 @@ export class ReferralsController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const type = ACTIONS[action];
+    const type = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
     if (!type) throw new ValidationError({ action: `must be one of ${Object.keys(ACTIONS).join(', ')}` });
     const command: ReplyToReferral = { type, byAgency: caller.agencyId, ...(body.reason ? { reason: body.reason } : {}), ...(body.outcome ? { outcome: body.outcome } : {}) };
     const result: ReferralCommandResult = await this.commands.execute(new ExecuteReferralCommand(caller, referralId, command, expectedRevisionOf(ifMatchRevision(ifMatch), body)));
