@@ -132,7 +132,7 @@ async function main(): Promise<void> {
 }
 
 function printTable(outcomes: RunOutcome[], totals: Record<string, number>): void {
-  console.log('\n| run | killed after | acknowledged | unanswered at kill | lost | feed missing | restart | feed complete |');
+  console.log('\n| run | killed after | acknowledged | unanswered (in flight at the kill, or refused while down) | lost | feed missing | restart | feed complete |');
   console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const o of outcomes) {
     console.log(`| ${o.run} | ${o.killedAfterMs} ms | ${o.acked} | ${o.unanswered} | ${o.lost} | ${o.feedMissing} | ${o.restartSeconds.toFixed(1)} s | ${o.feedCompleteSeconds.toFixed(1)} s |`);

@@ -21,8 +21,8 @@ export const MAIN_JS = join(__dirname, '..', '..', 'apps', 'hub', 'src', 'main.j
  * port of its choosing, with the per-caller rate limit off unless HUB_RATE_LIMIT is set (one
  * load generator is one caller); resolves once it prints the address it listens on.
  */
-export function startMain(dataDir: string, env: Record<string, string> = {}, timeoutMs = 120_000): Promise<MainProcess> {
-  const child = spawn(process.execPath, [MAIN_JS], {
+export function startMain(dataDir: string, env: Record<string, string> = {}, timeoutMs = 120_000, nodeArgs: string[] = []): Promise<MainProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, MAIN_JS], {
     env: { HUB_RATE_LIMIT: '0', ...process.env, HUB_DATA_DIR: dataDir, HUB_DEMO: 'false', PORT: '0', HUB_HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
