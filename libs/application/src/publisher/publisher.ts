@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { AuditLog } from '@onestop/audit';
-import { AgencyProfile, AgreementVersion, Category, ConsentLedger, isSubjectEventType, Purpose } from '@onestop/domain';
+import { AgencyProfile, AgreementVersion, ConsentLedger, isSubjectEventType } from '@onestop/domain';
 import { Pseudonymizer } from '@onestop/crypto';
 import { Delivery, MessageSigner, Outbound, RetractionData } from '@onestop/delivery';
-import { DecidableEvent, decide, Ground, groundFor } from '@onestop/policy';
+import { DecidableEvent, decide } from '@onestop/policy';
 import { EventRepository, OpenedEvent } from '../event-repository';
 import { applyToSummary, emptySummary, PersonSummary } from '../reads/person-summary';
 import { ConsentLedgers } from './consent-ledgers';
@@ -11,6 +11,7 @@ import { deterministicId, disclosureMessage, retractionMessage } from './message
 import { PartnershipState } from './partnership-state';
 import { PublisherLease } from './publisher-lease';
 import { DisclosureRow, JournalBatch, PublisherJournal } from './publisher-journal';
+import { lostBasis } from './lost-basis';
 import { recordBeforeRelease } from './publisher-audit';
 
 export interface PublisherOptions {
@@ -354,37 +355,4 @@ export class Publisher {
     outbound.summary = summary as unknown as Record<string, unknown>;
   }
 
-}
-
-/** The categories of a disclosure whose ground relied on the given test. */
-const groundsOf = (row: DisclosureRow): Array<[Category, Ground]> => Object.entries(JSON.parse(row.grounds) as Record<Category, Ground>) as Array<[Category, Ground]>;
-
-export interface RetractionContext {
-  agencies: Map<string, AgencyProfile>;
-  agreements: readonly AgreementVersion[];
-}
-
-/**
- * Which held disclosures lose their basis: a category whose ground matched `affected` and for
- * which no ground exists any more at `at` with the new consents and agreements.
- */
-export function lostBasis(
-  rows: readonly DisclosureRow[],
-  context: RetractionContext,
-  consents: ConsentLedger,
-  at: string,
-  affected: (ground: Ground) => boolean,
-): DisclosureRow[] {
-  return rows.filter((row) => {
-    const agency = context.agencies.get(row.agency_id);
-    if (!agency) return false;
-    return groundsOf(row).some(([category, ground]) => {
-      if (!affected(ground)) return false;
-      const now = groundFor(
-        { event: undefined as never, agency: { agencyId: agency.agencyId, kind: agency.kind }, agreements: context.agreements, consents, at, purpose: row.purpose as Purpose },
-        category,
-      );
-      return 'reason' in now;
-    });
-  });
 }
