@@ -14,6 +14,10 @@ import { DisclosureRow, JournalBatch, PublisherJournal } from './publisher-journ
 import { lostBasis } from './lost-basis';
 import { recordBeforeRelease } from './publisher-audit';
 
+/** Events decided between two turns of the event loop while a page is processed. */
+const YIELD_EVERY = 50;
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 export interface PublisherOptions {
   repository: EventRepository;
   journal: PublisherJournal;
@@ -148,7 +152,10 @@ export class Publisher {
     const page = await this.o.repository.store.readAll({ after, maxCount: this.o.batchSize ?? 500 });
     if (page.length === 0) return false;
     let pending = this.newBatch();
-    for (const recorded of page) {
+    for (const [index, recorded] of page.entries()) {
+      // A page is a second or more of synchronous work when the publisher has a backlog: let
+      // the API's requests in between events rather than after the whole page.
+      if (index > 0 && index % YIELD_EVERY === 0) await yieldToEventLoop();
       const event = this.o.repository.open(recorded);
       const agreement = this.partnership.apply(event);
       if (event.type.startsWith('Agency') || agreement) pending.partnership = this.partnership.snapshot();
