@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Decider, EventMetadata, foldEvents, HubEvent } from '@onestop/domain';
 import { EventCodec } from '@onestop/crypto';
 import { EventStore, ExpectedRevision, RecordedEvent, StreamVersionConflictError } from '@onestop/event-store';
+import { OpenedStreamCache } from './opened-stream-cache';
 
 /** A stored event opened for the domain: data decrypted, metadata typed. */
 export interface OpenedEvent<E extends HubEvent = HubEvent> {
@@ -32,11 +33,19 @@ export interface Appended {
  */
 export class EventRepository {
   private readonly listeners = new Set<(appended: Appended) => void>();
+  private readonly opened: OpenedStreamCache;
 
+  /**
+   * `cachedEvents` bounds how many opened events of recently read streams are kept, so that
+   * loading a stream again reads and decrypts only what was appended since (0: none kept).
+   */
   constructor(
     readonly store: EventStore,
     private readonly codec: EventCodec,
-  ) {}
+    { cachedEvents = 20_000 }: { cachedEvents?: number } = {},
+  ) {
+    this.opened = new OpenedStreamCache(cachedEvents);
+  }
 
   /** Calls `listener` after every append made through this repository (in-process wake-ups). */
   onAppended(listener: (appended: Appended) => void): () => void {
@@ -50,8 +59,18 @@ export class EventRepository {
     return { ...recorded, type: recorded.type as E['type'], data: data as E['data'], metadata, erased };
   }
 
+  /**
+   * The whole stream, opened. Events already opened are taken from memory; the rest (all of
+   * it the first time) is read from the store, so appends by other processes are always seen.
+   * The events returned are frozen: they are shared with later readers.
+   */
   async readStream<E extends HubEvent>(stream: string): Promise<OpenedEvent<E>[]> {
-    return (await this.store.readStream(stream)).map((e) => this.open<E>(e));
+    const erasures = this.codec.erasures();
+    const cached = [...(this.opened.get(stream, erasures) ?? [])];
+    const recorded = await this.store.readStream(stream, cached.length > 0 ? { fromRevision: cached.length } : {});
+    const tail = recorded.map((e) => deepFreeze(this.open(e)));
+    this.opened.extend(stream, erasures, tail);
+    return [...cached, ...tail] as OpenedEvent<E>[];
   }
 
   async load<C, E extends HubEvent, S, X>(stream: string, decider: Decider<C, E, S, X>) {
@@ -102,4 +121,12 @@ export class EventRepository {
       }
     }
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }

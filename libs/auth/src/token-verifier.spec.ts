@@ -237,6 +237,40 @@ describe('TokenVerifier', () => {
     await reject(oldToken, 'unknown-key');
   });
 
+  describe('a token verified once and presented again', () => {
+    let now: Date;
+    beforeEach(() => {
+      now = NOW;
+      verifier = new TokenVerifier({ audience: AUDIENCE, issuers: directory, now: () => now });
+    });
+
+    it('is refused once it expires beyond the tolerance', async () => {
+      const token = await signed(police, claims({ exp: nowSeconds + 10 }));
+      await expect(verifier.verify(token)).resolves.toBeDefined();
+      now = new Date((nowSeconds + 10 + 29) * 1000);
+      await expect(verifier.verify(token)).resolves.toBeDefined();
+      now = new Date((nowSeconds + 10 + 31) * 1000);
+      await reject(token, 'expired');
+    });
+
+    it('is refused once its issuer is removed or allowed fewer roles', async () => {
+      const token = await signed(police);
+      await expect(verifier.verify(token)).resolves.toBeDefined();
+      directory.set({ issuer: POLICE_ISS, agencyId: 'police', jwks: { keys: [police.publicJwk] }, allowedRoles: ['dpo'] });
+      await reject(token, 'role-not-allowed', 'roles');
+      directory.issuers.clear();
+      await reject(token, 'unknown-issuer');
+    });
+
+    it('is not found by a token that differs in its signature', async () => {
+      const token = await signed(police);
+      await expect(verifier.verify(token)).resolves.toBeDefined();
+      const [header, payload, signature] = token.split('.');
+      const tampered = `${header}.${payload}.${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BA' : 'AA'}`;
+      await reject(tampered, 'bad-signature');
+    });
+  });
+
   it('refuses a clock tolerance above 60 seconds', () => {
     const options = { audience: AUDIENCE, issuers: directory, clockToleranceSeconds: 61 };
     expect(() => new TokenVerifier(options)).toThrow(RangeError);

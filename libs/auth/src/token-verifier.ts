@@ -11,6 +11,7 @@ import {
 import { isOneOf, PURPOSES, ROLES, type Role } from '@onestop/domain';
 import { AuthenticationError } from './errors';
 import { IssuerKeys } from './issuer-keys';
+import { VerifiedTokens } from './verified-tokens';
 import type { Principal } from './principal';
 import type { IssuerDirectory, TrustedIssuer } from './trusted-issuer';
 
@@ -43,6 +44,7 @@ export class TokenVerifier {
   private readonly clockTolerance: number;
   private readonly now: () => Date;
   private readonly keys = new IssuerKeys();
+  private readonly verified = new VerifiedTokens();
 
   constructor(options: TokenVerifierOptions) {
     const tolerance = options.clockToleranceSeconds ?? 30;
@@ -60,10 +62,21 @@ export class TokenVerifier {
   async verify(bearer: string): Promise<Principal> {
     const token = typeof bearer === 'string' ? bearer.replace(/^Bearer\s+/i, '').trim() : '';
     if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) throw new AuthenticationError('malformed');
+    const now = this.now();
+    const known = this.verified.find(token);
+    if (known) {
+      // Verified moments ago: still valid if the issuer is registered as it was then and the
+      // token's time claims still hold; anything else goes through full verification.
+      const trusted = await this.issuers.resolve(known.principal.issuer);
+      if (trusted && this.verified.stillValid(known, trusted, now, this.clockTolerance)) return known.principal;
+      this.verified.forget(token);
+    }
     checkHeader(token);
     const trusted = await this.issuerOf(token);
-    const payload = await this.verifySignature(token, trusted);
-    return principalFrom(payload, trusted);
+    const payload = await this.verifySignature(token, trusted, now);
+    const principal = principalFrom(payload, trusted);
+    this.verified.remember(token, principal, payload, trusted, now);
+    return principal;
   }
 
   private async issuerOf(token: string): Promise<TrustedIssuer> {
@@ -82,14 +95,14 @@ export class TokenVerifier {
     return trusted;
   }
 
-  private async verifySignature(token: string, trusted: TrustedIssuer): Promise<JWTPayload> {
+  private async verifySignature(token: string, trusted: TrustedIssuer, now: Date): Promise<JWTPayload> {
     const options: JWTVerifyOptions = {
       algorithms: [...ALLOWED_ALGORITHMS],
       audience: this.audience,
       issuer: trusted.issuer,
       requiredClaims: ['exp', 'iss', 'aud', 'sub'],
       clockTolerance: this.clockTolerance,
-      currentDate: this.now(),
+      currentDate: now,
     };
     try {
       return await verifyWithCandidates(token, this.keys.keysFor(trusted), options);

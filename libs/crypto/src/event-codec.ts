@@ -37,6 +37,11 @@ export class EventCodec {
     return out;
   }
 
+  /** Moves whenever a person's key is destroyed: opened data held in memory must then go. */
+  erasures(): number {
+    return this.keys.erasures();
+  }
+
   open(event: CodecEvent): OpenedData {
     const sealedNames = Object.keys(event.data).filter((n) => isSealed(event.data[n]));
     if (sealedNames.length === 0) return { data: event.data, erased: false };

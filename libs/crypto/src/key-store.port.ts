@@ -11,4 +11,9 @@ export interface KeyStore {
   destroy(personId: string, at: string): void;
   /** When the person's key was destroyed, if it was. */
   destroyedAt(personId: string): string | undefined;
+  /**
+   * A count that moves whenever any key is destroyed, through this store or another process's:
+   * whoever keeps opened personal data in memory compares it and drops what it holds.
+   */
+  erasures(): number;
 }

@@ -41,6 +41,24 @@ describe('personal data sealed under per-person keys', () => {
     expect(() => b.keyFor(person)).toThrow(expect.objectContaining({ code: 'person.erased' }));
   });
 
+  it('counts erasures across handles, and drops cached keys when another handle destroys any key', () => {
+    const a = new SqliteKeyStore(new Database(file), master);
+    const b = new SqliteKeyStore(new Database(file), master);
+    const [kept, erased] = [randomUUID(), randomUUID()];
+    a.keyFor(kept);
+    a.keyFor(erased);
+    expect(b.findKey(erased)).toBeDefined();
+    const before = b.erasures();
+    expect(a.erasures()).toBe(before);
+    b.keyFor(randomUUID()); // another handle's writes alone do not count as erasures
+    expect(a.erasures()).toBe(before);
+    a.destroy(erased, '2026-11-26T10:00:00.000Z');
+    expect(a.erasures()).toBe(before + 1);
+    expect(b.erasures()).toBe(before + 1);
+    expect(b.findKey(erased)).toBeUndefined();
+    expect(b.findKey(kept)?.equals(a.findKey(kept)!)).toBe(true);
+  });
+
   it('opens sealed events until the key is destroyed, then drops the sealed fields and says so', () => {
     const keys = new SqliteKeyStore(new Database(file), master);
     const codec = new EventCodec(keys);

@@ -11,6 +11,11 @@ import { KeyStore } from './key-store.port';
 export class SqliteKeyStore implements KeyStore {
   private readonly cache = new Map<string, Buffer>();
   private readonly lookup: Statement;
+  private readonly dataVersion: Statement;
+  private readonly erasureCount: Statement;
+  /** `PRAGMA data_version` when the cache was last known good, and the erasure count then. */
+  private checkedVersion = -1;
+  private checkedErasures = -1;
 
   constructor(
     private readonly db: Database,
@@ -22,7 +27,14 @@ export class SqliteKeyStore implements KeyStore {
       wrapped BLOB,
       destroyed_at TEXT
     )`);
+    db.exec(`CREATE TABLE IF NOT EXISTS key_erasures (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      count INTEGER NOT NULL
+    )`);
+    db.exec('INSERT OR IGNORE INTO key_erasures (id, count) VALUES (1, 0)');
     this.lookup = db.prepare('SELECT wrapped FROM key_person_keys WHERE person_id = ?');
+    this.dataVersion = db.prepare('PRAGMA data_version').pluck();
+    this.erasureCount = db.prepare('SELECT count FROM key_erasures WHERE id = 1').pluck();
   }
 
   keyFor(personId: string): Buffer {
@@ -38,33 +50,43 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   /**
-   * Looks the key up in the database every time, so a key destroyed by another process (the
-   * API erasing a person while a separate publisher runs) is gone here at once; the cache only
-   * saves unwrapping it again.
+   * The person's key, or nothing once it is destroyed. A key destroyed by another process (the
+   * API erasing a person while a separate publisher runs) is gone here at once: whenever another
+   * connection has committed anything (`PRAGMA data_version` moved), the count of erasures is
+   * read again, and if it moved the whole cache is dropped. Between such commits a cached key
+   * costs one pragma rather than a lookup and an unwrap.
    */
   findKey(personId: string): Buffer | undefined {
-    const row = this.lookup.get(personId) as { wrapped: Buffer | null } | undefined;
-    if (!row?.wrapped) {
-      this.cache.get(personId)?.fill(0);
-      this.cache.delete(personId);
-      return undefined;
-    }
+    this.dropCacheAfterErasureElsewhere();
     const cached = this.cache.get(personId);
     if (cached) return cached;
+    const row = this.lookup.get(personId) as { wrapped: Buffer | null } | undefined;
+    if (!row?.wrapped) return undefined;
     const key = this.unwrap(row.wrapped);
     this.cache.set(personId, key);
     return key;
   }
 
   destroy(personId: string, at: string): void {
-    this.db
-      .prepare(
-        `INSERT INTO key_person_keys (person_id, wrapped, destroyed_at) VALUES (?, NULL, ?)
-         ON CONFLICT(person_id) DO UPDATE SET wrapped = NULL, destroyed_at = excluded.destroyed_at`,
-      )
-      .run(personId, at);
-    this.cache.get(personId)?.fill(0);
-    this.cache.delete(personId);
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO key_person_keys (person_id, wrapped, destroyed_at) VALUES (?, NULL, ?)
+           ON CONFLICT(person_id) DO UPDATE SET wrapped = NULL, destroyed_at = excluded.destroyed_at`,
+        )
+        .run(personId, at);
+      this.db.prepare('UPDATE key_erasures SET count = count + 1 WHERE id = 1').run();
+    })();
+    // Erasures are rare: forget every cached key and read the count afresh on the next use.
+    this.cache.forEach((key) => key.fill(0));
+    this.cache.clear();
+    this.checkedVersion = -1;
+    this.checkedErasures = -1;
+  }
+
+  erasures(): number {
+    this.dropCacheAfterErasureElsewhere();
+    return this.checkedErasures;
   }
 
   destroyedAt(personId: string): string | undefined {
@@ -72,6 +94,18 @@ export class SqliteKeyStore implements KeyStore {
       | { destroyed_at: string | null }
       | undefined;
     return row?.destroyed_at ?? undefined;
+  }
+
+  private dropCacheAfterErasureElsewhere(): void {
+    const version = this.dataVersion.get() as number;
+    if (version === this.checkedVersion) return;
+    const erasures = this.erasureCount.get() as number;
+    if (erasures !== this.checkedErasures) {
+      this.cache.forEach((key) => key.fill(0));
+      this.cache.clear();
+      this.checkedErasures = erasures;
+    }
+    this.checkedVersion = version;
   }
 
   private wrap(key: Buffer): Buffer {
