@@ -49,13 +49,27 @@ export interface RetractionData {
 
 /**
  * JSON with object keys sorted at every level and no insignificant whitespace: the bytes a
- * signature covers. Agencies recompute it to verify.
+ * signature covers. Agencies recompute it to verify. Keys are compared by UTF-16 code units (the
+ * default `sort`); members whose value is `undefined` are left out.
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i += 1) {
+      if (i > 0) out += ',';
+      // JSON.stringify gives undefined for undefined (and functions): an empty element, as `join` writes it.
+      out += canonicalJson(value[i]) ?? '';
+    }
+    return out + ']';
+  }
+  const object = value as Record<string, unknown>;
+  let out = '{';
+  for (const key of Object.keys(object).sort()) {
+    const member = object[key];
+    if (member === undefined) continue;
+    if (out.length > 1) out += ',';
+    out += `${JSON.stringify(key)}:${canonicalJson(member)}`;
+  }
+  return out + '}';
 }

@@ -1,4 +1,5 @@
-import { CompactSign, exportJWK, flattenedVerify, generateKeyPair, importJWK, JWK, KeyLike } from 'jose';
+import { createPrivateKey, KeyObject, sign } from 'node:crypto';
+import { exportJWK, flattenedVerify, generateKeyPair, importJWK, JWK } from 'jose';
 import { canonicalJson, HubCloudEvent } from './cloud-event';
 
 /** The hub's public signing keys, as published at `/.well-known/jwks.json`. */
@@ -6,14 +7,24 @@ export interface HubJwks {
   keys: JWK[];
 }
 
+/** The JWS `typ` of message signatures. */
+export const MESSAGE_TYP = 'onestop-message+jws';
+
 /**
  * Signs messages to agencies with the hub's Ed25519 key: a detached JWS (`header..signature`)
  * over the canonical JSON of the message without its `signature`. Ed25519 signatures are
  * deterministic, so rebuilding a feed yields byte-identical messages.
+ *
+ * The JWS is made with Node's own Ed25519 (`crypto.sign`, run on libuv's thread pool), exactly as
+ * a JOSE library makes it: the protected header `{"alg":"EdDSA","kid":…,"typ":…}` in base64url,
+ * a dot, the payload in base64url, signed as ASCII.
  */
 export class MessageSigner {
+  /** The base64url protected header of each `typ`, worked out once. */
+  private readonly headers = new Map<string, string>();
+
   private constructor(
-    private readonly key: KeyLike | Uint8Array,
+    private readonly key: KeyObject,
     readonly kid: string,
     readonly jwks: HubJwks,
   ) {}
@@ -21,7 +32,8 @@ export class MessageSigner {
   static async fromPrivateJwk(jwk: JWK): Promise<MessageSigner> {
     if (jwk.crv !== 'Ed25519' || !jwk.d || !jwk.kid) throw new Error('the hub signing key must be an Ed25519 private JWK with a kid');
     const { d: _d, ...publicJwk } = jwk;
-    return new MessageSigner(await importJWK(jwk, 'EdDSA'), jwk.kid, { keys: [{ ...publicJwk, alg: 'EdDSA', use: 'sig' }] });
+    const key = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk.x, d: jwk.d }, format: 'jwk' });
+    return new MessageSigner(key, jwk.kid, { keys: [{ ...publicJwk, alg: 'EdDSA', use: 'sig' }] });
   }
 
   /** A new private JWK (for the first start of a hub). */
@@ -31,21 +43,27 @@ export class MessageSigner {
   }
 
   async sign(message: Omit<HubCloudEvent, 'signature'>): Promise<HubCloudEvent> {
-    const jws = await new CompactSign(new TextEncoder().encode(canonicalJson(message)))
-      .setProtectedHeader({ alg: 'EdDSA', kid: this.kid, typ: 'onestop-message+jws' })
-      .sign(this.key);
-    const [header, , signature] = jws.split('.');
-    return { ...message, signature: `${header}..${signature}` };
+    return { ...message, signature: await this.detached(canonicalJson(message), MESSAGE_TYP) };
   }
 
   /**
    * Signs any JSON payload (audit checkpoints, exports): a detached JWS `header..signature` over
    * its canonical JSON, with `typ` naming what it is. Verify with `verifyPayload`.
    */
-  async signPayload(payload: unknown, typ: string): Promise<string> {
-    const jws = await new CompactSign(new TextEncoder().encode(canonicalJson(payload))).setProtectedHeader({ alg: 'EdDSA', kid: this.kid, typ }).sign(this.key);
-    const [header, , signature] = jws.split('.');
-    return `${header}..${signature}`;
+  signPayload(payload: unknown, typ: string): Promise<string> {
+    return this.detached(canonicalJson(payload), typ);
+  }
+
+  private detached(json: string, typ: string): Promise<string> {
+    let header = this.headers.get(typ);
+    if (header === undefined) {
+      header = Buffer.from(JSON.stringify({ alg: 'EdDSA', kid: this.kid, typ })).toString('base64url');
+      this.headers.set(typ, header);
+    }
+    const input = Buffer.from(`${header}.${Buffer.from(json).toString('base64url')}`, 'latin1');
+    return new Promise((resolve, reject) =>
+      sign(null, input, this.key, (error, signature) => (error ? reject(error) : resolve(`${header}..${signature.toString('base64url')}`))),
+    );
   }
 }
 
