@@ -30,10 +30,16 @@ async function main(): Promise<void> {
   const demo = config.HUB_DEMO ? await demoAdmin(config, runtime) : undefined;
   const admin = adminIssuerOf(config, demo?.admin);
   if (!admin) console.warn('No administrator is configured (HUB_ADMIN_ISSUER/HUB_ADMIN_JWKS): admin calls will be refused.');
-  const kafka = config.HUB_PUBLISHER && config.HUB_DELIVERY.includes('kafka') ? await openKafkaDelivery(process.env, runtime.directory, 'onestop-hub') : undefined;
-  if (config.HUB_PUBLISHER) {
+  const withKafka = config.HUB_DELIVERY.includes('kafka');
+  const feed = config.HUB_DELIVERY.includes('feed');
+  const onPublisherError = (e: Error) => console.error(`publisher: ${e.message}`);
+  let kafka: Awaited<ReturnType<typeof openKafkaDelivery>> | undefined;
+  if (config.HUB_PUBLISHER && config.HUB_PUBLISHER_THREAD) {
+    await runtime.startPublisherThread({ feed, kafka: withKafka, lease: { name: config.HUB_PUBLISHER_LEASE, durationMs: config.HUB_PUBLISHER_LEASE_MS }, agencies: config.HUB_PUBLISHER_AGENCIES }, onPublisherError);
+  } else if (config.HUB_PUBLISHER) {
+    kafka = withKafka ? await openKafkaDelivery(process.env, runtime.directory, 'onestop-hub') : undefined;
     const lease = new PublisherLease(runtime.store, config.HUB_PUBLISHER_LEASE, config.HUB_PUBLISHER_LEASE_MS);
-    runtime.startPublisher({ feed: config.HUB_DELIVERY.includes('feed'), kafka, lease, onError: (e) => console.error(`publisher: ${e.message}`) });
+    runtime.startPublisher({ feed, kafka, lease, agencies: config.HUB_PUBLISHER_AGENCIES, onError: onPublisherError });
   }
   const expiry = new ConsentExpiryWatcher(runtime);
   expiry.start(1000, (e) => console.error(`consent expiry: ${e.message}`));

@@ -60,6 +60,14 @@ export class EventRepository {
   }
 
   /**
+   * The event typed but not opened: sealed fields stay sealed. For readers that use only plain
+   * fields (ids, statuses, dates), which need not pay for decryption.
+   */
+  withSealedFields<E extends HubEvent>(recorded: RecordedEvent): OpenedEvent<E> {
+    return { ...recorded, type: recorded.type as E['type'], data: recorded.data as E['data'], metadata: recorded.metadata as unknown as EventMetadata, erased: false };
+  }
+
+  /**
    * The whole stream, opened. Events already opened are taken from memory; the rest (all of
    * it the first time) is read from the store, so appends by other processes are always seen.
    * The events returned are frozen: they are shared with later readers.

@@ -23,3 +23,4 @@ export * from './audit/access-records';
 export * from './publisher/publisher-audit';
 export * from './reads/break-glass-history';
 export * from './runtime/kafka-setup';
+export * from './runtime/publisher-thread';

@@ -58,6 +58,13 @@ export class HubConfig {
   @Transform(bool) @IsBoolean({ message: 'HUB_PUBLISHER must be true or false' })
   HUB_PUBLISHER = true;
 
+  /**
+   * Run the in-process publisher on a thread of its own (a second core for deciding, signing and
+   * delivering) rather than on the API's event loop. Still one process.
+   */
+  @Transform(bool) @IsBoolean({ message: 'HUB_PUBLISHER_THREAD must be true or false' })
+  HUB_PUBLISHER_THREAD = true;
+
   /** The publisher's lease (and journal) name; publishers sharing a name are one active instance. */
   @Matches(/^[a-z0-9][a-z0-9-]{0,39}$/, { message: 'HUB_PUBLISHER_LEASE must be a slug' })
   HUB_PUBLISHER_LEASE = 'publisher';

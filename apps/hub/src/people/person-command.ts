@@ -52,6 +52,6 @@ export class ExecutePersonCommandHandler implements ICommandHandler<ExecutePerso
     const last = await this.consentReferrals.afterPersonEvents(personId, result.events.map((e) => e.type), result.position);
     if (last === undefined) return;
     await this.runtime.projector.catchUp();
-    await this.runtime.publisher?.waitFor(last);
+    await this.runtime.publisherReached(last);
   }
 }

@@ -56,7 +56,7 @@ export class ExecuteReferralCommandHandler implements ICommandHandler<ExecuteRef
     const { last } = await new ConsentReferrals(runtime).release(personId);
     if (last === undefined) return prepared;
     await runtime.projector.catchUp();
-    await runtime.publisher?.waitFor(last);
+    await runtime.publisherReached(last);
     const released = await runtime.repository.readStream<ReferralEvent>(stream);
     return { ...prepared, revision: released.length - 1, position: released[released.length - 1].position, events: released.map((e) => ({ type: e.type, data: e.data }) as ReferralEvent) };
   }

@@ -6,6 +6,8 @@ import { createReadModelTables } from './read-model-tables';
 import { ReferralProjection } from './referral-projection';
 
 const CHECKPOINT = 'read-models';
+/** The only events whose sealed fields the tables need (the blind indexes of name and birth date). */
+const NEEDS_OPENING = new Set(['PersonRegistered.v1', 'PersonDetailsCorrected.v1']);
 
 /**
  * Keeps the query tables (people lookup, referrals) up to date from the store. Each page of
@@ -73,7 +75,7 @@ export class ReadModelProjector {
       const after = this.checkpoint();
       const page = await this.repository.store.readAll({ after, maxCount: 500 });
       if (page.length === 0) return;
-      const opened = page.map((e) => this.repository.open(e));
+      const opened = page.map((e) => (NEEDS_OPENING.has(e.type) ? this.repository.open(e) : this.repository.withSealedFields(e)));
       const applied = this.db.transaction(() => {
         // Another process (or runtime) sharing this file applied from here meanwhile: read again.
         if (this.checkpoint() !== after) return false;

@@ -12,6 +12,7 @@ import { ReadModelProjector } from '../read-models/read-model-projector';
 import { Publisher } from '../publisher/publisher';
 import { PublisherJournal } from '../publisher/publisher-journal';
 import { PublisherLease } from '../publisher/publisher-lease';
+import { PublisherThread, PublisherThreadSetup } from './publisher-thread';
 import { loadOrCreateSigner } from './signing-key';
 
 /** Where the hub keeps its data and which event store it uses. */
@@ -64,10 +65,14 @@ export class HubRuntime {
     readonly feed: SqliteFeed,
     readonly signer: MessageSigner,
     readonly source: string,
+    private readonly options: RuntimeOptions,
   ) {}
 
-  /** The publisher running in this process, when started. */
+  /** The publisher running on this event loop, when started so. */
   publisher?: Publisher;
+
+  /** The publisher running on a thread of its own in this process, when started so. */
+  publisherThread?: PublisherThread;
 
   /** The audit log and what feeds it (set by `open`). */
   audit!: HubAudit;
@@ -97,6 +102,29 @@ export class HubRuntime {
     return publisher;
   }
 
+  /**
+   * Starts the publisher on a thread of its own (the embedded default): it opens its own
+   * runtime on this data directory, is woken by every append made here, and tells this side
+   * which agencies' feeds received messages.
+   */
+  async startPublisherThread(setup: Omit<PublisherThreadSetup, 'runtime'>, onError: (error: Error) => void): Promise<PublisherThread> {
+    const runtime = { dataDir: this.dataDir, store: this.options.store, esdbConnectionString: this.options.esdbConnectionString, source: this.source, bankHolidays: this.options.bankHolidays };
+    const thread = await PublisherThread.start({ ...setup, runtime }, { onDelivered: (agencyIds) => agencyIds.forEach((id) => this.feed.announce(id)), onError });
+    this.repository.onAppended(() => thread.notify());
+    this.publisherThread = thread;
+    return thread;
+  }
+
+  /**
+   * Resolves true once this process's publisher (on this loop or its thread) has delivered every
+   * event up to `position`; false after `timeoutMs`, or at once when no publisher runs here.
+   */
+  async publisherReached(position: number, timeoutMs?: number): Promise<boolean> {
+    if (this.publisher) return this.publisher.waitFor(position, timeoutMs);
+    if (this.publisherThread) return this.publisherThread.waitFor(position, timeoutMs);
+    return false;
+  }
+
   static async open(options: RuntimeOptions): Promise<HubRuntime> {
     const db = openDatabase(join(options.dataDir, 'hub.db'));
     const secrets = loadOrCreateHubSecrets(options.dataDir);
@@ -112,7 +140,7 @@ export class HubRuntime {
     const clock: Clock = { now: options.now ?? (() => new Date()) };
     const signer = await loadOrCreateSigner(options.dataDir);
     const source = options.source ?? 'urn:onestop:hub';
-    const runtime = new HubRuntime(db, store, keys, repository, directory, projector, new Pseudonymizer(secrets.pseudonymSecret), blindIndex, clock, options.dataDir, new SqliteFeed(db), signer, source);
+    const runtime = new HubRuntime(db, store, keys, repository, directory, projector, new Pseudonymizer(secrets.pseudonymSecret), blindIndex, clock, options.dataDir, new SqliteFeed(db), signer, source, options);
     runtime.calendar = { bankHolidays: new Set(options.bankHolidays ?? []) };
     runtime.audit = openHubAudit({ db, store, repository, dataDir: options.dataDir, signer, now: clock.now });
     await directory.catchUp();
@@ -127,6 +155,7 @@ export class HubRuntime {
 
   async close(): Promise<void> {
     await this.publisher?.stop();
+    await this.publisherThread?.stop();
     await this.audit?.log.settled();
     await this.feed.close();
     await this.store.close();

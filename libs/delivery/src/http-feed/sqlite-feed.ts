@@ -74,6 +74,11 @@ export class SqliteFeed implements Delivery {
     return () => this.events.off(agencyId, listener);
   }
 
+  /** Tells this process's listeners that another thread or process stored messages for the agency. */
+  announce(agencyId: string): void {
+    this.events.emit(agencyId);
+  }
+
   async close(): Promise<void> {
     this.events.removeAllListeners();
   }
