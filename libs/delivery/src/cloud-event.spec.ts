@@ -29,6 +29,17 @@ describe('canonicalJson', () => {
     fc.assert(fc.property(values, (value) => canonicalJson(value) === referenceCanonicalJson(value)), { numRuns: 2000 });
   });
 
+  it('sorts objects with many keys (past the insertion sort) as the definition does', () => {
+    const keys = fc.uniqueArray(fc.string({ unit: 'binary', maxLength: 4 }), { minLength: 30, maxLength: 80 });
+    fc.assert(
+      fc.property(keys, (names) => {
+        const value = Object.fromEntries(names.map((name, i) => [name, i % 7 === 0 ? undefined : { [name]: i }]));
+        return canonicalJson(value) === referenceCanonicalJson(value);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('sorts keys at every level by UTF-16 code units and leaves out undefined members', () => {
     expect(canonicalJson({ b: 1, a: { d: [2, { z: null, y: undefined }], c: 'é' }, B: true, '\u{1F600}': 0, '\uFFFF': 1 })).toBe(
       '{"B":true,"a":{"c":"é","d":[2,{"z":null}]},"b":1,"\u{1F600}":0,"\uFFFF":1}',

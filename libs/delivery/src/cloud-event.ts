@@ -64,12 +64,41 @@ export function canonicalJson(value: unknown): string {
     return out + ']';
   }
   const object = value as Record<string, unknown>;
+  const keys = sortedKeys(object);
   let out = '{';
-  for (const key of Object.keys(object).sort()) {
+  for (const key of keys) {
     const member = object[key];
     if (member === undefined) continue;
     if (out.length > 1) out += ',';
-    out += `${JSON.stringify(key)}:${canonicalJson(member)}`;
+    out += quotedKey(key) + canonicalJson(member);
   }
   return out + '}';
+}
+
+/** Objects with up to this many keys are sorted by insertion, markedly faster than `sort` for so few. */
+const INSERTION_SORT_MAX = 32;
+
+function sortedKeys(object: object): string[] {
+  const keys = Object.keys(object);
+  if (keys.length > INSERTION_SORT_MAX) return keys.sort();
+  for (let i = 1; i < keys.length; i += 1) {
+    const key = keys[i];
+    let j = i - 1;
+    for (; j >= 0 && keys[j] > key; j -= 1) keys[j + 1] = keys[j];
+    keys[j + 1] = key;
+  }
+  return keys;
+}
+
+/** `"key":` of the keys met so far (the same few names recur in every message), up to a bound. */
+const quotedKeys = new Map<string, string>();
+const QUOTED_KEYS_MAX = 1000;
+
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = `${JSON.stringify(key)}:`;
+    if (quotedKeys.size < QUOTED_KEYS_MAX) quotedKeys.set(key, quoted);
+  }
+  return quoted;
 }
