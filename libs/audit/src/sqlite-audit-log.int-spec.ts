@@ -33,11 +33,17 @@ describe('the SQLite audit log', () => {
     expect(t.log.query({ personId: PERSON }).map((r) => r.seq)).toEqual([record.seq]);
   });
 
-  it('records an input with a known ref once, however often it is appended', () => {
+  it('records an input with a known ref once, however often it is appended, and the chain runs on unbroken', async () => {
     const input = { kind: 'disclosure' as const, at, agencyId: 'sms', ref: 'disclosure:sms:e-1' };
     expect(t.log.append([input, input])).toHaveLength(1);
     expect(t.log.append([input])).toHaveLength(0);
-    expect(t.log.query({ kind: 'disclosure' })).toHaveLength(1);
+    const next = t.log.append([input, { ...input, ref: 'disclosure:sms:e-2' }, input, { ...input, ref: undefined }]);
+    expect(next.map((r) => [r.seq, r.ref])).toEqual([
+      [2, 'disclosure:sms:e-2'],
+      [3, undefined],
+    ]);
+    expect(t.log.query({ kind: 'disclosure' })).toHaveLength(3);
+    expect(await t.log.verify()).toMatchObject({ ok: true, records: 3 });
   });
 
   it('commits records with the caller\'s transaction, and not at all when it rolls back', () => {

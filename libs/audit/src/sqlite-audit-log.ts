@@ -30,7 +30,7 @@ export interface SqliteAuditLogOptions {
  * are uncovered, and on demand.
  */
 export class SqliteAuditLog implements AuditLog {
-  private readonly s: Record<'head' | 'hasRef' | 'insert' | 'lastCheckpoint' | 'range' | 'insertCheckpoint' | 'checkpoints', Statement>;
+  private readonly s: Record<'head' | 'insert' | 'lastCheckpoint' | 'range' | 'insertCheckpoint' | 'checkpoints', Statement>;
   private pendingCheckpoint: Promise<unknown> = Promise.resolve();
   private scheduled = false;
   /** The last record covered by a checkpoint, as this process last saw it. */
@@ -45,8 +45,10 @@ export class SqliteAuditLog implements AuditLog {
     createAuditTables(db);
     this.s = {
       head: db.prepare('SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1'),
-      hasRef: db.prepare('SELECT 1 FROM audit_records WHERE ref = ?').pluck(),
-      insert: db.prepare('INSERT INTO audit_records (seq, at, kind, agency_id, subject, ref, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      // A record whose ref is already there is left out (idempotent appends); any other conflict is an error.
+      insert: db.prepare(
+        'INSERT INTO audit_records (seq, at, kind, agency_id, subject, ref, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ref) WHERE ref IS NOT NULL DO NOTHING',
+      ),
       lastCheckpoint: db.prepare('SELECT payload, signature FROM audit_checkpoints ORDER BY idx DESC LIMIT 1'),
       range: db.prepare('SELECT seq, at, kind, agency_id, subject, ref, body, prev_hash, hash FROM audit_records WHERE seq >= ? AND seq <= ? ORDER BY seq'),
       insertCheckpoint: db.prepare('INSERT INTO audit_checkpoints (idx, from_seq, to_seq, payload, signature) VALUES (?, ?, ?, ?, ?)'),
@@ -104,10 +106,10 @@ export class SqliteAuditLog implements AuditLog {
     let prev = head?.hash ?? GENESIS_HASH;
     const written: AuditRecord[] = [];
     for (const input of inputs) {
-      if (input.ref !== undefined && this.s.hasRef.get(input.ref)) continue;
       const entry = this.toEntry(input);
       const { record, rest } = chainRecord(seq + 1, prev, entry);
-      this.s.insert.run(record.seq, entry.at, entry.kind, entry.agencyId ?? null, entry.subject ?? null, entry.ref ?? null, rest, prev, record.hash);
+      const inserted = this.s.insert.run(record.seq, entry.at, entry.kind, entry.agencyId ?? null, entry.subject ?? null, entry.ref ?? null, rest, prev, record.hash);
+      if (inserted.changes === 0) continue;
       written.push(record);
       seq = record.seq;
       prev = record.hash;

@@ -9,13 +9,22 @@ import { join } from 'node:path';
  * the person changes no record.
  */
 export class SubjectRefs {
+  /** References made lately (the publisher records several messages per person in a row); cleared when full. */
+  private readonly recent = new Map<string, string>();
+
   constructor(private readonly secret: Buffer) {
     if (secret.length < 32) throw new Error('the audit secret must be at least 32 bytes');
   }
 
   /** The subject reference of a person's hub id: `sub_` and 32 base64url characters. */
   of(personId: string): string {
-    return 'sub_' + this.mac('person', personId).slice(0, 32);
+    let ref = this.recent.get(personId);
+    if (ref === undefined) {
+      if (this.recent.size >= RECENT_REFS) this.recent.clear();
+      ref = 'sub_' + this.mac('person', personId).slice(0, 32);
+      this.recent.set(personId, ref);
+    }
+    return ref;
   }
 
   /** A keyed digest of free text (a reason, a note), so it can be matched but not read. */
@@ -27,6 +36,8 @@ export class SubjectRefs {
     return createHmac('sha256', this.secret).update(`${kind}\u0000${value}`).digest('base64url');
   }
 }
+
+const RECENT_REFS = 10_000;
 
 /** Loads the audit secret from `<dataDir>/secrets/audit.key`, creating it on first start. */
 export function loadOrCreateAuditSecret(dataDir: string): Buffer {
