@@ -10,6 +10,7 @@ import {
   referenceInForce,
   referenceNames,
 } from '../testing';
+import { agreementsInForce } from './agreements-in-force';
 import { decide } from './decide';
 import { describeGround, explainCategories } from './explain';
 import { DecidableEvent, Decision, Ground, Permit } from './policy.types';
@@ -155,7 +156,7 @@ describe('the sharing decision, on generated events, agreements and consents', (
     );
   }, TIMEOUT_MS);
 
-  it('is deterministic: the same input, or its agreements and consents in another order, gives the same decision', () => {
+  it('is deterministic: the same input, its agreements and consents in another order, or the agreements in force given, gives the same decision', () => {
     const reorderedArb = policyCaseArb.chain((c) =>
       fc.record({
         c: fc.constant(c),
@@ -169,6 +170,7 @@ describe('the sharing decision, on generated events, agreements and consents', (
         expect(decide(c)).toStrictEqual(first);
         const reordered = decide({ ...c, agreements, consents: new Map(consents.map((x) => [x.consentId, x])) });
         expect(reordered).toStrictEqual(first);
+        expect(decide({ ...c, inForce: agreementsInForce(c.agreements, c.at) })).toStrictEqual(first);
       }),
       { numRuns: RUNS },
     );

@@ -19,7 +19,7 @@ const grantNames = (recipient: string, agency: DecisionInput['agency']): boolean
  * `inForce` is `agreementsInForce(input.agreements, input.at)`, passed by a caller that judges
  * several categories of one input so that it is worked out once.
  */
-export function groundFor(input: DecisionInput, category: Category, inForce: readonly AgreementVersion[] = agreementsInForce(input.agreements, input.at)): Ground | Refusal {
+export function groundFor(input: DecisionInput, category: Category, inForce: readonly AgreementVersion[] = input.inForce ?? agreementsInForce(input.agreements, input.at)): Ground | Refusal {
   const { agency, purpose, at } = input;
   let reason = 'no agreement in force grants this category for this purpose';
   for (const agreement of inForce) {
@@ -76,7 +76,7 @@ export function decide(input: DecisionInput): Decision {
   const schema = SUBJECT_EVENT_SCHEMAS[event.type];
   const grounds: Partial<Record<Category, Ground>> = {};
   const refused: Refusal[] = [];
-  let inForce: readonly AgreementVersion[] | undefined;
+  let inForce = input.inForce;
   const judge = (category: Category): boolean => {
     if (grounds[category]) return true;
     if (refused.some((r) => r.category === category)) return false;

@@ -23,6 +23,11 @@ export interface DecisionInput {
   agency: AgencyFacts;
   /** Every published version of every agreement; the decision picks those in force at `at`. */
   agreements: readonly AgreementVersion[];
+  /**
+   * `agreementsInForce(agreements, at)`, when the caller worked it out already (it decides one
+   * event for many agencies); the decision works it out itself when absent.
+   */
+  inForce?: readonly AgreementVersion[];
   /** The person's consents as they stood at `at`. */
   consents: ConsentLedger;
   /** The moment decided for (ISO 8601). */
