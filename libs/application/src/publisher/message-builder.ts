@@ -10,6 +10,15 @@ export function deterministicId(...parts: string[]): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/** The CloudEvents type of each hub event type met (a few dozen), worked out once. */
+const cloudTypes = new Map<string, string>();
+
+function cloudTypeOf(type: string): string {
+  let cloudType = cloudTypes.get(type);
+  if (cloudType === undefined) cloudTypes.set(type, (cloudType = cloudEventType(type)));
+  return cloudType;
+}
+
 /** What the extensions say when no agreement permitted the data: `own-record`, or `referral-party` for a referrer. */
 export function groundName(ground: Ground): string {
   if (ground.kind === 'party') return 'referral-party';
@@ -23,7 +32,7 @@ export function disclosureMessage(source: string, event: OpenedEvent, permit: Pe
     specversion: '1.0',
     id: event.id,
     source,
-    type: cloudEventType(event.type),
+    type: cloudTypeOf(event.type),
     subject: pseudonym,
     time: event.metadata.occurredAt,
     datacontenttype: 'application/json',

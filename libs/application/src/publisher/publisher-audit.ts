@@ -1,11 +1,21 @@
 import type { AuditInput, AuditLog } from '@onestop/audit';
-import type { Outbound } from '@onestop/delivery';
-import type { JournalBatch } from './publisher-journal';
+import type { HubCloudEvent } from '@onestop/delivery';
+import type { Ground } from '@onestop/policy';
+import type { DisclosureRow, JournalBatch } from './publisher-journal';
 
 /** The publisher's actor name in audit records. */
 export const PUBLISHER_ACTOR = 'hub-publisher';
 
-const key = (agencyId: string, messageId: string) => `${agencyId}\u0000${messageId}`;
+/**
+ * A disclosure of the batch being built, with what was decided for it: its `fields` and
+ * `grounds` (the row holds them as JSON) and the message released.
+ */
+export interface DecidedDisclosure extends DisclosureRow {
+  decided: { fields: readonly string[]; grounds: Readonly<Record<string, Ground | undefined>>; message: Omit<HubCloudEvent, 'signature'> };
+}
+
+/** What the audit records of a batch are made from. */
+export type ReleasedBatch = Omit<JournalBatch, 'disclosures'> & { disclosures: readonly DecidedDisclosure[] };
 
 /**
  * The audit records of one batch: one `disclosure` per message released (event id, agency,
@@ -13,11 +23,9 @@ const key = (agencyId: string, messageId: string) => `${agencyId}\u0000${message
  * `retraction` per retraction (with whether the agency's summary became a tombstone). Each is
  * keyed by agency and message id, so a redelivered or rebuilt batch records nothing twice.
  */
-export function releaseRecords(batch: JournalBatch & { outbound: readonly Outbound[] }, at: string): AuditInput[] {
-  const messages = new Map(batch.outbound.map((o) => [key(o.agencyId, o.message.id), o.message]));
+export function releaseRecords(batch: ReleasedBatch, at: string): AuditInput[] {
   const disclosures = batch.disclosures.map((d): AuditInput => {
-    const m = messages.get(key(d.agency_id, d.message_id));
-    const grounds = JSON.parse(d.grounds) as Record<string, unknown>;
+    const { fields, grounds, message: m } = d.decided;
     return {
       kind: 'disclosure',
       at,
@@ -26,7 +34,7 @@ export function releaseRecords(batch: JournalBatch & { outbound: readonly Outbou
       purpose: d.purpose,
       personId: d.person_id,
       categories: Object.keys(grounds).sort(),
-      fields: JSON.parse(d.fields) as string[],
+      fields: [...fields],
       ref: `disclosure:${d.agency_id}:${d.message_id}`,
       detail: {
         eventId: d.event_id,
@@ -34,11 +42,11 @@ export function releaseRecords(batch: JournalBatch & { outbound: readonly Outbou
         messageId: d.message_id,
         position: d.position,
         decidedAt: d.disclosed_at,
-        basis: m?.lawfulbasis,
-        agreementId: m?.agreementid,
-        agreementVersion: m?.agreementversion,
-        grant: m?.grant,
-        ...(m?.consentid ? { consentId: m.consentid } : {}),
+        basis: m.lawfulbasis,
+        agreementId: m.agreementid,
+        agreementVersion: m.agreementversion,
+        grant: m.grant,
+        ...(m.consentid ? { consentId: m.consentid } : {}),
         grounds,
       },
     };
@@ -68,7 +76,7 @@ export function releaseRecords(batch: JournalBatch & { outbound: readonly Outbou
  * cannot be written the batch is not delivered (the publisher retries it), and a retry records
  * nothing twice.
  */
-export function recordBeforeRelease(audit: AuditLog | undefined, batch: JournalBatch & { outbound: readonly Outbound[] }, at: string): void {
+export function recordBeforeRelease(audit: AuditLog | undefined, batch: ReleasedBatch, at: string): void {
   if (!audit || (batch.disclosures.length === 0 && batch.retractions.length === 0)) return;
   audit.append(releaseRecords(batch, at));
 }

@@ -3,16 +3,17 @@ import type { AuditLog } from '@onestop/audit';
 import { AgencyProfile, AgreementVersion, ConsentLedger, isSubjectEventType } from '@onestop/domain';
 import { Pseudonymizer } from '@onestop/crypto';
 import { Delivery, MessageSigner, Outbound, RetractionData } from '@onestop/delivery';
-import { DecidableEvent, decide } from '@onestop/policy';
+import { agreementsInForce, DecidableEvent, decide } from '@onestop/policy';
 import { EventRepository, OpenedEvent } from '../event-repository';
 import { applyToSummary, emptySummary, PersonSummary } from '../reads/person-summary';
+import { AgencyPseudonyms } from './agency-pseudonyms';
 import { ConsentLedgers } from './consent-ledgers';
 import { deterministicId, disclosureMessage, retractionMessage } from './message-builder';
 import { PartnershipState } from './partnership-state';
 import { PublisherLease } from './publisher-lease';
 import { DisclosureRow, JournalBatch, PublisherJournal } from './publisher-journal';
 import { lostBasis } from './lost-basis';
-import { recordBeforeRelease } from './publisher-audit';
+import { DecidedDisclosure, recordBeforeRelease } from './publisher-audit';
 
 /** Events decided between two turns of the event loop while a page is processed. */
 const YIELD_EVERY = 50;
@@ -41,7 +42,19 @@ export interface PublisherOptions {
   agencies?: ReadonlySet<string>;
 }
 
-type Pending = JournalBatch & { outbound: Outbound[] };
+/** A batch being built: its messages, each signed as soon as it is queued (`signing`). */
+type Pending = JournalBatch & { disclosures: DecidedDisclosure[]; outbound: Outbound[]; signing: Array<Promise<void>> };
+
+/**
+ * How one disclosure is made: decided at `at` (`inForce`: the agreement versions in force then,
+ * worked out once for every agency), under the message id `id`, with `sequence` when not the event's own.
+ */
+interface DisclosureOptions {
+  at: string;
+  inForce: readonly AgreementVersion[];
+  id: string;
+  sequence?: string;
+}
 
 /**
  * The publisher: reads every event in global order from its checkpoint, decides each subject
@@ -53,6 +66,7 @@ type Pending = JournalBatch & { outbound: Outbound[] };
 export class Publisher {
   private partnership: PartnershipState;
   private readonly ledgers: ConsentLedgers;
+  private readonly pseudonyms: AgencyPseudonyms;
   private readonly wake = new EventEmitter();
   private running = false;
   private loop?: Promise<void>;
@@ -61,6 +75,7 @@ export class Publisher {
 
   constructor(private readonly o: PublisherOptions) {
     this.ledgers = new ConsentLedgers(o.repository);
+    this.pseudonyms = new AgencyPseudonyms(o.pseudonyms);
     this.partnership = PartnershipState.restore(o.journal.partnership());
     this.published = o.journal.checkpoint() ?? 0;
     this.progress.setMaxListeners(0);
@@ -182,14 +197,28 @@ export class Publisher {
   }
 
   private newBatch(position = this.o.journal.checkpoint() ?? 0): Pending {
-    return { outbound: [], disclosures: [], retractions: [], retracted: [], summaries: new Map(), position };
+    return { outbound: [], signing: [], disclosures: [], retractions: [], retracted: [], summaries: new Map(), position };
+  }
+
+  /**
+   * Adds a finished message to the batch and starts signing it (on libuv's thread pool, while the
+   * publisher goes on deciding); `flush` waits for every signature before anything is recorded.
+   */
+  private queue(pending: Pending, outbound: Outbound): void {
+    pending.outbound.push(outbound);
+    const signing = this.o.signer.sign(outbound.message).then((signed) => {
+      outbound.message = signed;
+    });
+    // Awaited by `flush`; a batch abandoned before it (a failed step) must not leave a rejection unhandled.
+    signing.catch(() => undefined);
+    pending.signing.push(signing);
   }
 
   /** Delivers the pending messages, then commits the journal and checkpoint together. */
   private async flush(pending: Pending): Promise<Pending> {
     const checkpoint = this.o.journal.checkpoint();
     if (pending.outbound.length === 0 && pending.position === checkpoint) return pending;
-    await Promise.all(pending.outbound.map(async (o) => (o.message = o.message.signature ? o.message : await this.o.signer.sign(o.message))));
+    await Promise.all(pending.signing);
     recordBeforeRelease(this.o.audit, pending, (this.o.now?.() ?? new Date()).toISOString());
     const { feed, kafka } = this.o.deliveries;
     if (kafka) await kafka.deliver(feed ? pending.outbound.filter((o) => this.chose(o, 'kafka')) : pending.outbound);
@@ -213,16 +242,14 @@ export class Publisher {
     const held = new Set([...this.o.journal.held(personId), ...pending.disclosures].map((d) => `${d.agency_id}\u0000${d.event_id}`));
     let backfilled = 0;
     const named = (a: AgencyProfile) => consent.scope.recipients.agencies.includes(a.agencyId) || consent.scope.recipients.kinds.includes(a.kind);
+    const at = cause.metadata.occurredAt;
+    const inForce = agreementsInForce(this.partnership.agreements, at);
     for (const agency of this.served().filter(named)) {
       for (const event of earlier) {
         if (held.has(`${agency.agencyId}\u0000${event.id}`)) continue;
         const id = this.o.journal.everDisclosed(agency.agencyId, event.id) ? deterministicId('redisclosure', event.id, cause.id) : event.id;
-        const before = pending.outbound.length;
-        this.disclose(event, agency, personId, consents, cause.metadata.occurredAt, pending, id);
-        if (pending.outbound.length > before) {
-          const message = pending.outbound[before].message;
-          message.sequence = `${String(cause.position).padStart(16, '0')}.${String((backfilled += 1)).padStart(6, '0')}`;
-        }
+        const sequence = `${String(cause.position).padStart(16, '0')}.${String(backfilled + 1).padStart(6, '0')}`;
+        if (this.disclose(event, agency, personId, consents, { at, inForce, id, sequence }, pending)) backfilled += 1;
       }
     }
   }
@@ -254,11 +281,11 @@ export class Publisher {
     const serves = (agencyId: string) => !this.o.agencies || this.o.agencies.has(agencyId);
     lost.filter((r) => serves(r.agency_id)).forEach((r) => byAgency.set(r.agency_id, [...(byAgency.get(r.agency_id) ?? []), r]));
     for (const [agencyId, rows] of byAgency) {
-      const pseudonym = this.o.pseudonyms.pseudonym(agencyId, personId);
+      const pseudonym = this.pseudonyms.of(agencyId, personId);
       const data: RetractionData = { retractedIds: rows.map((r) => r.message_id), reason, causeId: cause.id };
       const message = retractionMessage(this.o.source, agencyId, cause, pseudonym, data);
       const summary = await this.summaryAfter(agencyId, personId, new Set(data.retractedIds), consents, cause.metadata.occurredAt, pseudonym);
-      pending.outbound.push({ agencyId, key: pseudonym, message: message as never, summary: summary as unknown as Record<string, unknown> | null });
+      this.queue(pending, { agencyId, key: pseudonym, message: message as never, summary: summary as unknown as Record<string, unknown> | null });
       pending.retractions.push({
         message_id: message.id,
         agency_id: agencyId,
@@ -296,6 +323,7 @@ export class Publisher {
   private resume(): void {
     this.partnership = PartnershipState.restore(this.o.journal.partnership());
     this.ledgers.clear();
+    this.o.journal.forgetRemembered();
     this.published = this.o.journal.checkpoint() ?? 0;
   }
 
@@ -310,7 +338,9 @@ export class Publisher {
 
   private fanOut(event: OpenedEvent, personId: string, consents: ConsentLedger, pending: Pending): void {
     if (event.erased) return;
-    for (const agency of this.served()) this.disclose(event, agency, personId, consents, event.metadata.occurredAt, pending, event.id);
+    const at = event.metadata.occurredAt;
+    const options = { at, inForce: agreementsInForce(this.partnership.agreements, at), id: event.id };
+    for (const agency of this.served()) this.disclose(event, agency, personId, consents, options, pending);
   }
 
   /** Whether the message's agency chose this delivery (with both running; otherwise all use the one there is). */
@@ -324,21 +354,25 @@ export class Publisher {
     return this.o.agencies ? all.filter((a) => this.o.agencies!.has(a.agencyId)) : all;
   }
 
-  /** Decides one event for one agency at `at`; when permitted, queues the message, disclosure and summary. */
-  private disclose(event: OpenedEvent, agency: AgencyProfile, personId: string, consents: ConsentLedger, at: string, pending: Pending, messageId: string): void {
+  /**
+   * Decides one event for one agency; when permitted, queues the message, disclosure and summary
+   * and returns true.
+   */
+  private disclose(event: OpenedEvent, agency: AgencyProfile, personId: string, consents: ConsentLedger, options: DisclosureOptions, pending: Pending): boolean {
+    const { at, id: messageId } = options;
     const decision = decide({
       event: event as unknown as DecidableEvent,
       agency: { agencyId: agency.agencyId, kind: agency.kind },
       agreements: this.partnership.agreements,
+      inForce: options.inForce,
       consents,
       at,
       purpose: event.metadata.purpose,
     });
-    if (!decision.permit) return;
-    const pseudonym = this.o.pseudonyms.pseudonym(agency.agencyId, personId);
+    if (!decision.permit) return false;
+    const pseudonym = this.pseudonyms.of(agency.agencyId, personId);
     const message = { ...disclosureMessage(this.o.source, event, decision, pseudonym), id: messageId };
-    const outbound: Outbound = { agencyId: agency.agencyId, key: pseudonym, message: message as never };
-    pending.outbound.push(outbound);
+    if (options.sequence !== undefined) message.sequence = options.sequence;
     const grounds = decision.grounds;
     pending.disclosures.push({
       message_id: messageId,
@@ -354,12 +388,14 @@ export class Publisher {
       grounds: JSON.stringify(grounds),
       consent_based: Object.values(grounds).some((g) => g?.kind === 'grant' && g.consentId) ? 1 : 0,
       disclosed_at: at,
+      decided: { fields: decision.fields, grounds, message },
     });
     const key = `${agency.agencyId}\u0000${personId}`;
     const previous = pending.summaries.get(key)?.summary ?? this.o.journal.summary(agency.agencyId, personId) ?? emptySummary(pseudonym);
     const summary = applyToSummary(previous, { type: event.type, data: decision.data, occurredAt: event.metadata.occurredAt });
     pending.summaries.set(key, { agencyId: agency.agencyId, personId, summary });
-    outbound.summary = summary as unknown as Record<string, unknown>;
+    this.queue(pending, { agencyId: agency.agencyId, key: pseudonym, message: message as never, summary: summary as unknown as Record<string, unknown> });
+    return true;
   }
 
 }
