@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { generatePeople, openRuntime, seedPartnership } from './seed';
 
 /** Bump when the generated data changes shape, so stale cached datasets are not reused. */
-const DATASET_VERSION = 1;
+const DATASET_VERSION = 2;
 /** Events per generated person in the large datasets (a year or so of weekly contact). */
 export const EVENTS_PER_PERSON = 20;
 

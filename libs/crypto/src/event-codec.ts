@@ -16,10 +16,18 @@ export interface OpenedData {
   erased: boolean;
 }
 
+/** The stored field holding an event's sensitive fields, sealed together. */
+export const SEALED_FIELDS = '$sealed';
+
+const sealedFieldsAad = (eventId: string): string => `${eventId}:${SEALED_FIELDS}`;
+
 /**
  * Seals the sensitive fields of subject events under the person's data key before they are
- * stored, and opens them after reading. Fields are bound to their event id and name (AAD), so
- * a sealed value cannot be moved to another event or field unnoticed.
+ * stored, and opens them after reading. An event's sensitive fields are sealed together, as one
+ * AES-GCM message in the field `$sealed` bound to the event id (AAD), so that they cannot be
+ * moved to another event unnoticed, and opening an event costs one decryption whatever its
+ * fields. Events stored with each field sealed on its own (`enc:v1` values bound to event id
+ * and field name) open as before.
  */
 export class EventCodec {
   constructor(private readonly keys: KeyStore) {}
@@ -27,13 +35,17 @@ export class EventCodec {
   seal(event: CodecEvent): Record<string, unknown> {
     if (!isSubjectEventType(event.type) || !event.personId) return event.data;
     const schema = SUBJECT_EVENT_SCHEMAS[event.type];
-    const key = this.keys.keyFor(event.personId);
     const out: Record<string, unknown> = {};
+    const sensitive: Record<string, unknown> = {};
+    let any = false;
     for (const [name, value] of Object.entries(event.data)) {
       const rule = schema[name];
-      const sensitive = rule && rule.kind !== 'subject' && rule.sensitive;
-      out[name] = sensitive && value !== undefined ? seal(key, value, `${event.id}:${name}`) : value;
+      if (rule && rule.kind !== 'subject' && rule.sensitive && value !== undefined) {
+        sensitive[name] = value;
+        any = true;
+      } else out[name] = value;
     }
+    if (any) out[SEALED_FIELDS] = seal(this.keys.keyFor(event.personId), sensitive, sealedFieldsAad(event.id));
     return out;
   }
 
@@ -42,15 +54,20 @@ export class EventCodec {
     return this.keys.erasures();
   }
 
+  /** The event's data with its sealed fields opened, or dropped (`erased`) when the key is gone. */
   open(event: CodecEvent): OpenedData {
-    const sealedNames = Object.keys(event.data).filter((n) => isSealed(event.data[n]));
-    if (sealedNames.length === 0) return { data: event.data, erased: false };
+    const together = event.data[SEALED_FIELDS];
+    const apart = Object.keys(event.data).filter((name) => name !== SEALED_FIELDS && isSealed(event.data[name]));
+    if (together === undefined && apart.length === 0) return { data: event.data, erased: false };
     const key = event.personId ? this.keys.findKey(event.personId) : undefined;
     const out: Record<string, unknown> = { ...event.data };
-    for (const name of sealedNames) {
-      if (key) out[name] = unseal(key, event.data[name] as string, `${event.id}:${name}`);
-      else delete out[name];
+    delete out[SEALED_FIELDS];
+    if (!key) {
+      apart.forEach((name) => delete out[name]);
+      return { data: out, erased: true };
     }
-    return { data: out, erased: !key };
+    if (isSealed(together)) Object.assign(out, unseal(key, together, sealedFieldsAad(event.id)) as Record<string, unknown>);
+    for (const name of apart) out[name] = unseal(key, event.data[name] as string, `${event.id}:${name}`);
+    return { data: out, erased: false };
   }
 }

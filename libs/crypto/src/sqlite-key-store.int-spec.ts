@@ -8,6 +8,12 @@ import { isSealed, seal, unseal } from './field-cipher';
 import { Pseudonymizer } from './pseudonymizer';
 import { SqliteKeyStore } from './sqlite-key-store';
 
+/**
+ * A handle checks for erasures made elsewhere once per synchronous run of its caller; two handles
+ * in one test stand for two processes, whose runs interleave only between turns.
+ */
+const otherHandlesNextRun = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 describe('personal data sealed under per-person keys', () => {
   let dir: string;
   let file: string;
@@ -28,7 +34,7 @@ describe('personal data sealed under per-person keys', () => {
     expect(() => unseal(randomBytes(32), sealed, 'event-1:name')).toThrow();
   });
 
-  it('keeps one key per person across handles, and a key destroyed through one handle is gone in the other at once', () => {
+  it('keeps one key per person across handles, and a key destroyed through one handle is gone in the other at once', async () => {
     const a = new SqliteKeyStore(new Database(file), master);
     const b = new SqliteKeyStore(new Database(file), master);
     const person = randomUUID();
@@ -36,12 +42,13 @@ describe('personal data sealed under per-person keys', () => {
     expect(b.keyFor(person).equals(key)).toBe(true);
     expect(b.findKey(person)).toBeDefined();
     a.destroy(person, '2026-11-26T10:00:00.000Z');
+    await otherHandlesNextRun();
     expect(b.findKey(person)).toBeUndefined();
     expect(b.destroyedAt(person)).toBe('2026-11-26T10:00:00.000Z');
     expect(() => b.keyFor(person)).toThrow(expect.objectContaining({ code: 'person.erased' }));
   });
 
-  it('counts erasures across handles, and drops cached keys when another handle destroys any key', () => {
+  it('counts erasures across handles, and drops cached keys when another handle destroys any key', async () => {
     const a = new SqliteKeyStore(new Database(file), master);
     const b = new SqliteKeyStore(new Database(file), master);
     const [kept, erased] = [randomUUID(), randomUUID()];
@@ -51,8 +58,10 @@ describe('personal data sealed under per-person keys', () => {
     const before = b.erasures();
     expect(a.erasures()).toBe(before);
     b.keyFor(randomUUID()); // another handle's writes alone do not count as erasures
+    await otherHandlesNextRun();
     expect(a.erasures()).toBe(before);
     a.destroy(erased, '2026-11-26T10:00:00.000Z');
+    await otherHandlesNextRun();
     expect(a.erasures()).toBe(before + 1);
     expect(b.erasures()).toBe(before + 1);
     expect(b.findKey(erased)).toBeUndefined();
@@ -72,6 +81,28 @@ describe('personal data sealed under per-person keys', () => {
     const opened = codec.open({ ...event, data: stored });
     expect(opened.erased).toBe(true);
     expect(opened.data).toEqual({ personId });
+  });
+
+  it('seals an event\'s sensitive fields together, bound to the event, and still opens fields sealed one by one', () => {
+    const keys = new SqliteKeyStore(new Database(file), master);
+    const codec = new EventCodec(keys);
+    const personId = randomUUID();
+    const data = { personId, checkInId: randomUUID(), changes: { accommodation: { level: 'high', summary: 'sofa surfing' } }, note: 'slept rough twice' };
+    const event = { id: randomUUID(), type: 'CheckInRecorded.v1', personId, data };
+    const stored = codec.seal(event);
+    expect(Object.keys(stored).sort()).toEqual(['$sealed', 'checkInId', 'personId']);
+    expect(isSealed(stored.$sealed)).toBe(true);
+    expect(codec.open({ ...event, data: stored })).toEqual({ data, erased: false });
+    // The sealed fields of one event cannot be passed off as another's.
+    const other = { ...event, id: randomUUID() };
+    expect(() => codec.open({ ...other, data: { ...codec.seal(other), $sealed: stored.$sealed } })).toThrow();
+    // Stored by an earlier version, each field sealed on its own.
+    const key = keys.keyFor(personId);
+    const apart = { ...data, changes: seal(key, data.changes, `${event.id}:changes`), note: seal(key, data.note, `${event.id}:note`) };
+    expect(codec.open({ ...event, data: apart })).toEqual({ data, erased: false });
+    keys.destroy(personId, new Date().toISOString());
+    expect(codec.open({ ...event, data: stored })).toEqual({ data: { personId, checkInId: data.checkInId }, erased: true });
+    expect(codec.open({ ...event, data: apart })).toEqual({ data: { personId, checkInId: data.checkInId }, erased: true });
   });
 
   it('gives each agency its own stable pseudonym of a person', () => {

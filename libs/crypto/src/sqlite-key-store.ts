@@ -16,6 +16,8 @@ export class SqliteKeyStore implements KeyStore {
   /** `PRAGMA data_version` when the cache was last known good, and the erasure count then. */
   private checkedVersion = -1;
   private checkedErasures = -1;
+  /** Whether the check above was made in the current synchronous run (reset on the next microtask). */
+  private checkedThisTurn = false;
 
   constructor(
     private readonly db: Database,
@@ -53,8 +55,9 @@ export class SqliteKeyStore implements KeyStore {
    * The person's key, or nothing once it is destroyed. A key destroyed by another process (the
    * API erasing a person while a separate publisher runs) is gone here at once: whenever another
    * connection has committed anything (`PRAGMA data_version` moved), the count of erasures is
-   * read again, and if it moved the whole cache is dropped. Between such commits a cached key
-   * costs one pragma rather than a lookup and an unwrap.
+   * read again, and if it moved the whole cache is dropped. The pragma is read once per
+   * synchronous run of the caller (a page of events opened in a loop checks once): nothing
+   * another process commits can be ordered inside such a run anyway.
    */
   findKey(personId: string): Buffer | undefined {
     this.dropCacheAfterErasureElsewhere();
@@ -82,6 +85,7 @@ export class SqliteKeyStore implements KeyStore {
     this.cache.clear();
     this.checkedVersion = -1;
     this.checkedErasures = -1;
+    this.checkedThisTurn = false;
   }
 
   erasures(): number {
@@ -97,6 +101,9 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   private dropCacheAfterErasureElsewhere(): void {
+    if (this.checkedThisTurn) return;
+    this.checkedThisTurn = true;
+    queueMicrotask(() => (this.checkedThisTurn = false));
     const version = this.dataVersion.get() as number;
     if (version === this.checkedVersion) return;
     const erasures = this.erasureCount.get() as number;
