@@ -13,6 +13,7 @@ export class SqliteKeyStore implements KeyStore {
   private readonly lookup: Statement;
   private readonly dataVersion: Statement;
   private readonly erasureCount: Statement;
+  private readonly destroyedLookup: Statement;
   /** `PRAGMA data_version` when the cache was last known good, and the erasure count then. */
   private checkedVersion = -1;
   private checkedErasures = -1;
@@ -37,6 +38,7 @@ export class SqliteKeyStore implements KeyStore {
     this.lookup = db.prepare('SELECT wrapped FROM key_person_keys WHERE person_id = ?');
     this.dataVersion = db.prepare('PRAGMA data_version').pluck();
     this.erasureCount = db.prepare('SELECT count FROM key_erasures WHERE id = 1').pluck();
+    this.destroyedLookup = db.prepare('SELECT destroyed_at FROM key_person_keys WHERE person_id = ?');
   }
 
   keyFor(personId: string): Buffer {
@@ -94,7 +96,7 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   destroyedAt(personId: string): string | undefined {
-    const row = this.db.prepare('SELECT destroyed_at FROM key_person_keys WHERE person_id = ?').get(personId) as
+    const row = this.destroyedLookup.get(personId) as
       | { destroyed_at: string | null }
       | undefined;
     return row?.destroyed_at ?? undefined;
