@@ -2,6 +2,7 @@ import {
   AgreementVersion,
   Category,
   categoriesOfField,
+  ConsentRecord,
   consentCovers,
   isSubjectEventType,
   SUBJECT_EVENT_SCHEMAS,
@@ -9,9 +10,17 @@ import {
 import { agreementsInForce } from './agreements-in-force';
 import { Decision, DecisionInput, Ground, Refusal } from './policy.types';
 
-/** Grant recipients name an agency id or `kind:<kind>`. */
-const grantNames = (recipient: string, agency: DecisionInput['agency']): boolean =>
-  recipient === agency.agencyId || recipient === `kind:${agency.kind}`;
+/** Grant recipients name an agency id or `kind:<kind>` (`kindName`). */
+const grantNames = (recipient: string, agency: DecisionInput['agency'], kindName: string): boolean => recipient === agency.agencyId || recipient === kindName;
+
+/** The consent with the lowest id among those covering the agency, category and purpose at `at`. */
+function coveringConsent(input: DecisionInput, category: Category): ConsentRecord | undefined {
+  let found: ConsentRecord | undefined;
+  for (const consent of input.consents.values()) {
+    if ((!found || consent.consentId < found.consentId) && consentCovers(consent, input.agency, category, input.purpose, input.at)) found = consent;
+  }
+  return found;
+}
 
 /**
  * Finds the ground permitting one category, or the reason none does. Agreements are searched
@@ -20,17 +29,16 @@ const grantNames = (recipient: string, agency: DecisionInput['agency']): boolean
  * several categories of one input so that it is worked out once.
  */
 export function groundFor(input: DecisionInput, category: Category, inForce: readonly AgreementVersion[] = input.inForce ?? agreementsInForce(input.agreements, input.at)): Ground | Refusal {
-  const { agency, purpose, at } = input;
+  const { agency, purpose } = input;
   let reason = 'no agreement in force grants this category for this purpose';
+  const kindName = `kind:${agency.kind}`;
   for (const agreement of inForce) {
     for (const [index, grant] of agreement.grants.entries()) {
-      if (!grantNames(grant.recipient, agency)) continue;
+      if (!grantNames(grant.recipient, agency, kindName)) continue;
       if (!grant.categories.includes(category) || !grant.purposes.includes(purpose)) continue;
       const ground = { kind: 'grant' as const, agreementId: agreement.agreementId, version: agreement.version, grant: index + 1, basis: grant.basis };
       if (grant.basis !== 'consent' && !grant.consentRequired) return ground;
-      const consent = [...input.consents.values()]
-        .filter((c) => consentCovers(c, agency, category, purpose, at))
-        .sort((a, b) => (a.consentId < b.consentId ? -1 : 1))[0];
+      const consent = coveringConsent(input, category);
       if (consent) return { ...ground, consentId: consent.consentId };
       reason = `agreement ${agreement.agreementId} v${agreement.version} grant ${index + 1} needs consent, and none in force covers it`;
     }
@@ -87,20 +95,20 @@ export function decide(input: DecisionInput): Decision {
   };
 
   const data: Record<string, unknown> = {};
-  const weight = new Map<string, { ground: Ground; fields: number }>();
-  const keys = new Map<Ground, string>();
+  const weight: Weight[] = [];
   for (const [name, value] of Object.entries(event.data)) {
     const rule = Object.hasOwn(schema, name) ? schema[name] : undefined;
     if (!rule || rule.kind === 'subject' || value === undefined) continue;
     if (rule.kind === 'byKey') {
-      const kept = Object.fromEntries(Object.entries(value as object).filter(([key]) => categoriesOfField(rule, { [key]: 1 }).some(judge)));
+      const categories = new Set(categoriesOfField(rule, value));
+      const kept = Object.fromEntries(Object.entries(value as object).filter(([key]) => categories.has(key as Category) && judge(key as Category)));
       if (Object.keys(kept).length > 0) data[name] = kept;
-      for (const key of Object.keys(kept)) bump(weight, keys, grounds[key as Category]);
+      for (const key of Object.keys(kept)) bump(weight, grounds[key as Category]);
       continue;
     }
     if (judge(rule.category)) {
       data[name] = value;
-      bump(weight, keys, grounds[rule.category]);
+      bump(weight, grounds[rule.category]);
     }
   }
   const fields = Object.keys(data);
@@ -109,19 +117,29 @@ export function decide(input: DecisionInput): Decision {
     return { permit: false, purpose, reasons, refused };
   }
   if (typeof event.data.personId === 'string' && judge('identity')) data.personId = event.data.personId;
-  const primary = [...weight.values()].sort((a, b) => b.fields - a.fields)[0].ground;
+  const primary = weight.sort((a, b) => b.fields - a.fields)[0].ground;
   return { permit: true, purpose, data, fields, grounds, primary, refused };
 }
 
-/**
- * Counts a field for its ground; two categories permitted by the same grant share one count.
- * `keys` remembers each ground object's JSON key for the decision, so it is made once per ground.
- */
-function bump(weight: Map<string, { ground: Ground; fields: number }>, keys: Map<Ground, string>, ground: Ground | undefined): void {
+/** How many kept fields a ground permitted. */
+interface Weight {
+  ground: Ground;
+  fields: number;
+}
+
+/** Counts a field for its ground; two categories permitted by the same grant share one count. */
+function bump(weight: Weight[], ground: Ground | undefined): void {
   if (!ground) return;
-  let key = keys.get(ground);
-  if (key === undefined) keys.set(ground, (key = JSON.stringify(ground)));
-  const counted = weight.get(key);
+  const counted = weight.find((w) => sameGround(w.ground, ground));
   if (counted) counted.fields += 1;
-  else weight.set(key, { ground, fields: 1 });
+  else weight.push({ ground, fields: 1 });
+}
+
+/** Whether two grounds say the same: the same kind and, for a grant, the same agreement version, grant, basis and consent. */
+function sameGround(a: Ground, b: Ground): boolean {
+  if (a.kind === 'grant' && b.kind === 'grant') {
+    return a.agreementId === b.agreementId && a.version === b.version && a.grant === b.grant && a.basis === b.basis && a.consentId === b.consentId;
+  }
+  if (a.kind === 'party' && b.kind === 'party') return a.role === b.role;
+  return a.kind === 'own-record' && b.kind === 'own-record';
 }
