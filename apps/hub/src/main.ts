@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const onPublisherError = (e: Error) => console.error(`publisher: ${e.message}`);
   let kafka: Awaited<ReturnType<typeof openKafkaDelivery>> | undefined;
   if (config.HUB_PUBLISHER && config.HUB_PUBLISHER_THREAD) {
-    await runtime.startPublisherThread({ feed, kafka: withKafka, lease: { name: config.HUB_PUBLISHER_LEASE, durationMs: config.HUB_PUBLISHER_LEASE_MS }, agencies: config.HUB_PUBLISHER_AGENCIES }, onPublisherError);
+    await runtime.startPublisherThread({ feed, kafka: withKafka, lease: { name: config.HUB_PUBLISHER_LEASE, durationMs: config.HUB_PUBLISHER_LEASE_MS }, agencies: config.HUB_PUBLISHER_AGENCIES, heapMb: config.HUB_PUBLISHER_HEAP_MB }, onPublisherError);
   } else if (config.HUB_PUBLISHER) {
     kafka = withKafka ? await openKafkaDelivery(process.env, runtime.directory, 'onestop-hub') : undefined;
     const lease = new PublisherLease(runtime.store, config.HUB_PUBLISHER_LEASE, config.HUB_PUBLISHER_LEASE_MS);

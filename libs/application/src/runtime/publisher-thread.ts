@@ -11,6 +11,8 @@ export interface PublisherThreadSetup {
   lease: { name: string; durationMs: number };
   /** Serve only these agencies; all when absent or empty. */
   agencies?: string[];
+  /** The thread's V8 old-generation limit in MB (`HUB_PUBLISHER_HEAP_MB`); V8's default when absent. */
+  heapMb?: number;
 }
 
 /** Messages to the thread. */
@@ -91,7 +93,9 @@ export class PublisherThread {
     // `eval` so that the entry resolves to the compiled `.js` in a build and to the `.ts` source
     // under a TypeScript loader the process was started with (inherited by the thread).
     const entry = join(__dirname, 'publisher-worker');
-    const worker = new Worker(`require(${JSON.stringify(entry)});`, { eval: true, workerData: this.setup });
+    // A heap limit also keeps V8 from growing the heap to four times the live data (docs/memory.md).
+    const resourceLimits = this.setup.heapMb ? { maxOldGenerationSizeMb: this.setup.heapMb } : undefined;
+    const worker = new Worker(`require(${JSON.stringify(entry)});`, { eval: true, workerData: this.setup, resourceLimits });
     this.worker = worker;
     return new Promise((resolve, reject) => {
       let ready = false;
