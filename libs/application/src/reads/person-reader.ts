@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { evolveConsents, NotFoundError, PersonEvent, Purpose, SubjectEvent, ConsentLedger } from '@onestop/domain';
 import { KeyDestroyedError, KeyStore, Pseudonymizer } from '@onestop/crypto';
-import { AgencyFacts, DecidableEvent, decide, Decision, Permit } from '@onestop/policy';
+import { AgencyFacts, agreementsInForce, DecidableEvent, decide, Decision, Permit } from '@onestop/policy';
 import { EventRepository, OpenedEvent } from '../event-repository';
 import { groundName } from '../publisher/message-builder';
 import { PartnershipDirectory } from '../partnership-directory';
@@ -68,9 +68,10 @@ export class PersonReader {
     const events = await this.events(personId);
     const consents = PersonReader.consentsAt(events, at);
     const agreements = this.directory.agreementVersions();
+    const inForce = agreementsInForce(agreements, at);
     const visible: VisibleEvent[] = [];
     for (const e of events) {
-      const decision: Decision = decide({ event: e as unknown as DecidableEvent, agency: viewer.agency, agreements, consents, at, purpose: viewer.purpose });
+      const decision: Decision = decide({ event: e as unknown as DecidableEvent, agency: viewer.agency, agreements, inForce, consents, at, purpose: viewer.purpose });
       if (!decision.permit) continue;
       visible.push({
         id: e.id,
