@@ -10,12 +10,15 @@ import { OpenedEvent } from '../event-repository';
 export class PartnershipState {
   readonly agencies = new Map<string, AgencyProfile>();
   readonly agreements: AgreementVersion[] = [];
+  /** `agencyList()`, until an agency changes. */
+  private sorted?: readonly AgencyProfile[];
 
   /** Applies an admin event; returns the agreement version when one was published. */
   apply(event: OpenedEvent): AgreementVersion | undefined {
     if (event.type === 'AgencyRegistered.v1' || event.type === 'AgencyUpdated.v1') {
       const profile = event.data as AgencyProfile;
       this.agencies.set(profile.agencyId, profile);
+      this.sorted = undefined;
     }
     if (event.type === 'AgreementVersionPublished.v1') {
       const version = event.data as AgreementVersion;
@@ -39,7 +42,8 @@ export class PartnershipState {
   }
 
   /** Agencies in id order (a stable fan-out order). */
-  agencyList(): AgencyProfile[] {
-    return [...this.agencies.values()].sort((a, b) => (a.agencyId < b.agencyId ? -1 : 1));
+  agencyList(): readonly AgencyProfile[] {
+    this.sorted ??= [...this.agencies.values()].sort((a, b) => (a.agencyId < b.agencyId ? -1 : 1));
+    return this.sorted;
   }
 }

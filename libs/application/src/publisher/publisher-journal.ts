@@ -59,7 +59,7 @@ export class PublisherJournal {
   constructor(
     private readonly db: Database,
     readonly name: string,
-    { rememberedSummaries = 5_000 }: { rememberedSummaries?: number } = {},
+    { rememberedSummaries = 20_000 }: { rememberedSummaries?: number } = {},
   ) {
     this.summaries = new RecentValues(rememberedSummaries);
     createPublisherTables(db);

@@ -349,7 +349,7 @@ export class Publisher {
   }
 
   /** The agencies this publisher delivers to, in id order. */
-  private served(): AgencyProfile[] {
+  private served(): readonly AgencyProfile[] {
     const all = this.partnership.agencyList();
     return this.o.agencies ? all.filter((a) => this.o.agencies!.has(a.agencyId)) : all;
   }
@@ -371,7 +371,8 @@ export class Publisher {
     });
     if (!decision.permit) return false;
     const pseudonym = this.pseudonyms.of(agency.agencyId, personId);
-    const message = { ...disclosureMessage(this.o.source, event, decision, pseudonym), id: messageId };
+    const message = disclosureMessage(this.o.source, event, decision, pseudonym);
+    message.id = messageId;
     if (options.sequence !== undefined) message.sequence = options.sequence;
     const grounds = decision.grounds;
     pending.disclosures.push({
