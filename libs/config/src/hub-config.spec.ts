@@ -97,6 +97,8 @@ describe('the hub configuration', () => {
       ['a demo switch that is neither true nor false', { HUB_DEMO: 'maybe' }, 'HUB_DEMO'],
       ['a publisher switch that is neither true nor false', { HUB_PUBLISHER: 'sometimes' }, 'HUB_PUBLISHER'],
       ['an audience with spaces', { HUB_AUDIENCE: 'onestop hub' }, 'HUB_AUDIENCE'],
+      ['a publisher heap limit too small to run in', { HUB_PUBLISHER_HEAP_MB: '64' }, 'HUB_PUBLISHER_HEAP_MB'],
+      ['a publisher heap limit that is not a number of megabytes', { HUB_PUBLISHER_HEAP_MB: '1g' }, 'HUB_PUBLISHER_HEAP_MB'],
     ])('%s', (_, env, variable) => {
       expect(errorFor(env).message).toContain(variable);
     });
