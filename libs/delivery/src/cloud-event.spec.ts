@@ -40,6 +40,13 @@ describe('canonicalJson', () => {
     );
   });
 
+  it('writes strings as JSON.stringify does: quotes, backslashes, control characters and lone surrogates escaped', () => {
+    for (const text of ['plain', '', 'say "hi"', 'back\\slash', 'tab\there', '\u0000\u001f', 'line\u2028sep', 'pair \u{1F600}', 'lone \ud800', 'lone \udfff end', 'é – ü']) {
+      expect(canonicalJson(text)).toBe(JSON.stringify(text));
+      expect(canonicalJson({ [text]: [text] })).toBe(`{${JSON.stringify(text)}:[${JSON.stringify(text)}]}`);
+    }
+  });
+
   it('sorts keys at every level by UTF-16 code units and leaves out undefined members', () => {
     expect(canonicalJson({ b: 1, a: { d: [2, { z: null, y: undefined }], c: 'é' }, B: true, '\u{1F600}': 0, '\uFFFF': 1 })).toBe(
       '{"B":true,"a":{"c":"é","d":[2,{"z":null}]},"b":1,"\u{1F600}":0,"\uFFFF":1}',
