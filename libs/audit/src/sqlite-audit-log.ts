@@ -3,7 +3,7 @@ import { canonicalJson, HubJwks } from '@onestop/delivery';
 import { AuditLog, AuditQuery, VerifyResult } from './audit-log.port';
 import { AUDIT_KINDS, AuditEntry, AuditInput, AuditRecord } from './audit-record';
 import { CHECKPOINT_TYP, CheckpointSigner, nextCheckpointPayload, SignedCheckpoint } from './checkpoint';
-import { chainRecord, checkStoredRecord, GENESIS_HASH, recordOf, StoredRecordRow } from './hash-chain';
+import { chainRecord, checkRawRecord, GENESIS_HASH, RawRecordRow, recordOf, StoredRecordRow } from './hash-chain';
 import { merkleRoot } from './merkle';
 import { createAuditTables } from './sqlite-audit-tables';
 import { verifyStoredLog } from './sqlite-audit-verifier';
@@ -50,7 +50,7 @@ export class SqliteAuditLog implements AuditLog {
         'INSERT INTO audit_records (seq, at, kind, agency_id, subject, ref, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ref) WHERE ref IS NOT NULL DO NOTHING',
       ),
       lastCheckpoint: db.prepare('SELECT payload, signature FROM audit_checkpoints ORDER BY idx DESC LIMIT 1'),
-      range: db.prepare('SELECT seq, at, kind, agency_id, subject, ref, body, prev_hash, hash FROM audit_records WHERE seq >= ? AND seq <= ? ORDER BY seq'),
+      range: db.prepare('SELECT seq, at, kind, agency_id, subject, ref, body, prev_hash, hash FROM audit_records WHERE seq >= ? AND seq <= ? ORDER BY seq').raw(),
       insertCheckpoint: db.prepare('INSERT INTO audit_checkpoints (idx, from_seq, to_seq, payload, signature) VALUES (?, ?, ?, ?, ?)'),
       checkpoints: db.prepare('SELECT payload, signature FROM audit_checkpoints ORDER BY idx'),
     };
@@ -182,16 +182,18 @@ export class SqliteAuditLog implements AuditLog {
     const head = this.s.head.get() as { seq: number; hash: string } | undefined;
     if (!head || (previous && previous.payload.toSeq >= head.seq)) return previous;
     const fromSeq = (previous?.payload.toSeq ?? 0) + 1;
-    const rows = this.s.range.all(fromSeq, head.seq) as StoredRecordRow[];
+    const rows = this.s.range.all(fromSeq, head.seq) as RawRecordRow[];
     let prevHash = previous?.payload.headHash ?? GENESIS_HASH;
+    const hashes: string[] = [];
     for (const [i, row] of rows.entries()) {
-      const reason = checkStoredRecord(row, fromSeq + i, prevHash);
+      const reason = checkRawRecord(row, fromSeq + i, prevHash);
       if (reason) throw new Error(`refusing to sign a checkpoint over a broken log: record ${fromSeq + i}: ${reason}`);
-      prevHash = row.hash as string;
+      prevHash = row[8] as string;
+      hashes.push(prevHash);
     }
     if (rows.length !== head.seq - fromSeq + 1) throw new Error('refusing to sign a checkpoint over a broken log: records are missing');
     const createdAt = (this.options.now?.() ?? new Date()).toISOString();
-    const payload = nextCheckpointPayload(previous?.payload, { toSeq: head.seq, headHash: head.hash, merkleRoot: merkleRoot(rows.map((r) => r.hash as string)) }, createdAt);
+    const payload = nextCheckpointPayload(previous?.payload, { toSeq: head.seq, headHash: head.hash, merkleRoot: merkleRoot(hashes) }, createdAt);
     const signature = await signer.signPayload(payload, CHECKPOINT_TYP);
     return this.db
       .transaction((): SignedCheckpoint | undefined => {
