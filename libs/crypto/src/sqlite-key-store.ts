@@ -4,6 +4,13 @@ import { KeyDestroyedError } from './errors';
 import { KeyStore } from './key-store.port';
 
 /**
+ * Unwrapped keys kept at most (about 320 bytes each with their map entry); beyond it the oldest
+ * is dropped, not zeroed (a caller may hold it in this synchronous run): unwrapping it again
+ * costs a row read and microseconds of AES.
+ */
+const CACHED_KEYS = 100_000;
+
+/**
  * Per-person data keys in the hub's SQLite file, each wrapped (AES-256-GCM) under a master
  * key that lives outside the database. Destroying a key deletes its wrapped bytes and keeps a
  * tombstone row saying when.
@@ -69,6 +76,7 @@ export class SqliteKeyStore implements KeyStore {
     if (!row?.wrapped) return undefined;
     const key = this.unwrap(row.wrapped);
     this.cache.set(personId, key);
+    if (this.cache.size > CACHED_KEYS) this.cache.delete(this.cache.keys().next().value as string);
     return key;
   }
 
