@@ -59,7 +59,7 @@ const tty = process.stdout.isTTY === true;
 const clock = (seconds: number) => (seconds < 60 ? `${seconds.toFixed(1)} s` : `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`);
 
 /** Runs one step in a child process, showing one line with its elapsed time (rewritten in place on a terminal). */
-async function runStep(step: StepDef, index: number, count: number, quick: boolean, profileDir: string | undefined, verbose: boolean): Promise<StepOutcome> {
+async function runStep(step: StepDef, index: number, count: number, quick: boolean, profileDir: string | undefined, verbose: boolean, extra: Record<string, unknown> = {}): Promise<StepOutcome> {
   const label = `[${index}/${count}] ${step.name.padEnd(12)}`;
   const source = join(ROOT, 'bench', `${step.file}.ts`);
   const built = join(__dirname, `${step.file}.js`);
@@ -76,7 +76,7 @@ async function runStep(step: StepDef, index: number, count: number, quick: boole
   if (prepared.skip) return finish({ status: 'skipped', results: [], reason: prepared.skip });
   const stepProfileDir = profileDir ? join(profileDir, step.name) : undefined;
   if (stepProfileDir) mkdirSync(stepProfileDir, { recursive: true });
-  const options = { quick, ...prepared.options, ...(stepProfileDir && step.profilesHub ? { cpuProfileDir: join(stepProfileDir, 'hub') } : {}) };
+  const options = { quick, ...prepared.options, ...extra, ...(stepProfileDir && step.profilesHub ? { cpuProfileDir: join(stepProfileDir, 'hub') } : {}) };
   const execArgv = stepProfileDir && !step.profilesHub ? ['--cpu-prof', `--cpu-prof-dir=${stepProfileDir}`] : [];
   const child = fork(join(__dirname, 'run-step.js'), [built, step.exported, JSON.stringify(options)], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let latest = '';
@@ -117,7 +117,14 @@ function profileLines(dir: string): string[] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, profile: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: !tty } } });
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, profile: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: !tty }, 'memory-minutes': { type: 'string' } },
+  });
+  const memoryMinutes = values['memory-minutes'] === undefined ? undefined : Number(values['memory-minutes']);
+  if (memoryMinutes !== undefined && !(memoryMinutes > 0)) {
+    console.error('--memory-minutes: give the minutes the memory step lets the publisher work, e.g. 10');
+    process.exit(2);
+  }
   const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = only?.filter((name) => !STEPS.some((s) => s.name === name));
   if (unknown?.length) {
@@ -134,7 +141,8 @@ async function main(): Promise<void> {
   if (machine.loadAtStart > machine.cores) console.log(`The load average (${machine.loadAtStart}) is above the core count: other work competes for the CPU, expect noisy figures.`);
   const started = performance.now();
   const outcomes: StepOutcome[] = [];
-  for (const [i, step] of steps.entries()) outcomes.push(await runStep(step, i + 1, steps.length, quick, profileDir, values.verbose === true));
+  const extra = (step: StepDef) => (step.name === 'memory' && memoryMinutes ? { publisherBudgetMs: memoryMinutes * 60_000 } : {});
+  for (const [i, step] of steps.entries()) outcomes.push(await runStep(step, i + 1, steps.length, quick, profileDir, values.verbose === true, extra(step)));
   const report: RunReport = {
     mode: quick ? 'quick' : 'full',
     startedAt,
