@@ -9,6 +9,8 @@ import { percentile, ratio, round } from './support/stats';
 export interface HistoryBenchOptions {
   quick: boolean;
   cpuProfileDir?: string;
+  /** The hub's publisher on the API's event loop instead of its own thread (`--publisher-on-loop`). */
+  publisherOnLoop?: boolean;
   log?: (line: string) => void;
 }
 
@@ -30,7 +32,7 @@ export async function benchHistory(options: HistoryBenchOptions): Promise<BenchR
     const [personId] = data.people;
     const streams = rowsOf(data.dataDir, personId);
     if (streams.rows !== EVENTS) log(`  the person has ${streams.rows} events`);
-    running = await startBenchHub(data, { cpuProfileDir: options.cpuProfileDir });
+    running = await startBenchHub(data, { cpuProfileDir: options.cpuProfileDir, publisherOnLoop: options.publisherOnLoop });
     await publisherCaughtUp(data.dataDir, 120_000);
     const spec = { method: 'GET' as const, path: `/v1/people/${personId}/history`, token: running.receiverCaseworker };
     const first = await call<{ events: unknown[] }>(running.hub.url, spec);

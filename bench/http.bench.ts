@@ -9,6 +9,8 @@ export interface HttpBenchOptions {
   quick: boolean;
   /** Writes a CPU profile of the hub process here (for `--profile`). */
   cpuProfileDir?: string;
+  /** The hub's publisher on the API's event loop instead of its own thread (`--publisher-on-loop`). */
+  publisherOnLoop?: boolean;
   log?: (line: string) => void;
 }
 
@@ -35,7 +37,7 @@ export async function benchHttp(options: HttpBenchOptions): Promise<BenchResult[
   const data = await prepareData({ people: options.quick ? 300 : 2000, eventsPerPerson: 4, prefix: 'onestop-bench-http-' });
   let running: RunningHub | undefined;
   try {
-    running = await startBenchHub(data, { cpuProfileDir: options.cpuProfileDir });
+    running = await startBenchHub(data, { cpuProfileDir: options.cpuProfileDir, publisherOnLoop: options.publisherOnLoop });
     await settle(data, log);
     const { url } = running.hub;
     const recorder = running.recorder;

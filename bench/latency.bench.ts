@@ -11,6 +11,8 @@ import { percentile, ratio, round } from './support/stats';
 export interface LatencyBenchOptions {
   quick: boolean;
   cpuProfileDir?: string;
+  /** The hub's publisher on the API's event loop instead of its own thread (`--publisher-on-loop`). */
+  publisherOnLoop?: boolean;
   log?: (line: string) => void;
 }
 
@@ -34,7 +36,7 @@ export async function benchLatency(options: LatencyBenchOptions): Promise<BenchR
   const data = await prepareData({ people: options.quick ? 200 : 1000, eventsPerPerson: 4, prefix: 'onestop-bench-latency-' });
   let running: RunningHub | undefined;
   try {
-    running = await startBenchHub(data, { cpuProfileDir: options.cpuProfileDir });
+    running = await startBenchHub(data, { cpuProfileDir: options.cpuProfileDir, publisherOnLoop: options.publisherOnLoop });
     await publisherCaughtUp(data.dataDir, 60_000);
     const byResource = new Map<string, Sample>();
     const early = new Map<string, number>();

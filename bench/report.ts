@@ -19,6 +19,8 @@ export interface StepOutcome {
 /** A whole run, as written to `bench/results/*.json`. */
 export interface RunReport {
   mode: 'quick' | 'full';
+  /** Where the hubs of `http`, `latency` and `history` ran their publisher. */
+  publisher?: 'thread' | 'event loop';
   startedAt: string;
   finishedAt: string;
   seconds: number;
@@ -41,6 +43,7 @@ export function toMarkdown(report: RunReport): string {
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB; ${m.os}; Node ${m.node}; SQLite ${m.sqlite} (better-sqlite3 ${m.betterSqlite3}); commit ${m.commit}.`,
     `Load average ${m.loadAtStart} at the start and ${report.loadAtEnd} at the end of the ${Math.round(report.seconds)} s run` +
       (Math.max(m.loadAtStart, report.loadAtEnd) > m.cores ? ` — above the ${m.cores} cores: other work competed for the CPU and the figures are noisy.` : '.'),
+    `The hubs under test run their publisher ${report.publisher === 'event loop' ? "on the API's event loop (`--publisher-on-loop`)" : 'on a thread of its own, as `npm start` does'}.`,
     '',
     '| benchmark | value | baseline (same run) | ratio | target | |',
     '|---|---:|---|---:|---|---|',

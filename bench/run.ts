@@ -118,7 +118,7 @@ function profileLines(dir: string): string[] {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, profile: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: !tty }, 'memory-minutes': { type: 'string' } },
+    options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, profile: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: !tty }, 'memory-minutes': { type: 'string' }, 'publisher-on-loop': { type: 'boolean', default: false } },
   });
   const memoryMinutes = values['memory-minutes'] === undefined ? undefined : Number(values['memory-minutes']);
   if (memoryMinutes !== undefined && !(memoryMinutes > 0)) {
@@ -141,10 +141,14 @@ async function main(): Promise<void> {
   if (machine.loadAtStart > machine.cores) console.log(`The load average (${machine.loadAtStart}) is above the core count: other work competes for the CPU, expect noisy figures.`);
   const started = performance.now();
   const outcomes: StepOutcome[] = [];
-  const extra = (step: StepDef) => (step.name === 'memory' && memoryMinutes ? { publisherBudgetMs: memoryMinutes * 60_000 } : {});
+  const extra = (step: StepDef) => ({
+    ...(step.name === 'memory' && memoryMinutes ? { publisherBudgetMs: memoryMinutes * 60_000 } : {}),
+    ...(step.profilesHub && values['publisher-on-loop'] ? { publisherOnLoop: true } : {}),
+  });
   for (const [i, step] of steps.entries()) outcomes.push(await runStep(step, i + 1, steps.length, quick, profileDir, values.verbose === true, extra(step)));
   const report: RunReport = {
     mode: quick ? 'quick' : 'full',
+    publisher: values['publisher-on-loop'] ? 'event loop' : 'thread',
     startedAt,
     finishedAt: new Date().toISOString(),
     seconds: (performance.now() - started) / 1000,

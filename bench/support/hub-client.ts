@@ -12,6 +12,8 @@ export interface HubProcess {
 
 export interface HubProcessOptions {
   publisher?: boolean;
+  /** Runs the publisher on the API's event loop instead of its own thread (HUB_PUBLISHER_THREAD=false). */
+  publisherOnLoop?: boolean;
   /** Writes a V8 CPU profile of the hub into this directory when it stops. */
   cpuProfileDir?: string;
 }
@@ -36,7 +38,7 @@ function once<T>(child: ChildProcess, type: string, timeoutMs: number): Promise<
 /** Starts `bench/support/hub-process.js` on a prepared data directory and waits until it listens. */
 export async function startHubProcess(dataDir: string, options: HubProcessOptions = {}): Promise<HubProcess> {
   const execArgv = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
-  const args = [dataDir, ...(options.publisher === false ? ['--no-publisher'] : [])];
+  const args = [dataDir, ...(options.publisher === false ? ['--no-publisher'] : options.publisherOnLoop ? ['--publisher-on-loop'] : [])];
   const child = fork(join(__dirname, 'hub-process.js'), args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const { port } = await once<{ port: number }>(child, 'ready', 60_000);
   let stopped = false;

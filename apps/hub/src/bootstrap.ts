@@ -58,6 +58,9 @@ export async function createHttpApp(options: HttpAppOptions): Promise<INestAppli
   app.useBodyParser('json', { limit: '256kb', strict: true });
   app.use(jsonShapeLimit());
   app.disable('x-powered-by');
+  // No hashed ETag of every JSON body (a person's history is most of a megabyte): API responses
+  // are `no-store`, and resources with a revision carry it as their ETag explicitly.
+  app.set('etag', false);
   app.use('/v1', (_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void) => {
     res.setHeader('Cache-Control', 'no-store');
     next();

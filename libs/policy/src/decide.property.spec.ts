@@ -1,6 +1,7 @@
 import { Category, CATEGORIES, ConsentWithdrawnV1, SUBJECT_EVENT_SCHEMAS } from '@onestop/domain';
 import fc from 'fast-check';
 import {
+  decidableEventArb,
   foldConsents,
   PolicyCase,
   policyCaseArb,
@@ -171,6 +172,20 @@ describe('the sharing decision, on generated events, agreements and consents', (
         const reordered = decide({ ...c, agreements, consents: new Map(consents.map((x) => [x.consentId, x])) });
         expect(reordered).toStrictEqual(first);
         expect(decide({ ...c, inForce: agreementsInForce(c.agreements, c.at) })).toStrictEqual(first);
+      }),
+      { numRuns: RUNS },
+    );
+  }, TIMEOUT_MS);
+
+  it('gives the same decision when grounds found deciding other events for the same agency, purpose, consents and moment are passed in', () => {
+    const withOthersArb = fc.record({ c: policyCaseArb, others: fc.array(decidableEventArb, { maxLength: 4 }) });
+    fc.assert(
+      fc.property(withOthersArb, ({ c, others }) => {
+        const alone = decide(c);
+        const groundsFound = new Map();
+        for (const event of others) decide({ ...c, event, groundsFound });
+        expect(decide({ ...c, groundsFound })).toStrictEqual(alone);
+        expect(decide({ ...c, groundsFound })).toStrictEqual(alone);
       }),
       { numRuns: RUNS },
     );

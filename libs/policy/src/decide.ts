@@ -85,10 +85,17 @@ export function decide(input: DecisionInput): Decision {
   const grounds: Partial<Record<Category, Ground>> = {};
   const refused: Refusal[] = [];
   let inForce = input.inForce;
+  const byGrant = (category: Category): Ground | Refusal => {
+    const known = input.groundsFound?.get(category);
+    if (known) return known;
+    const found = groundFor(input, category, (inForce ??= agreementsInForce(input.agreements, input.at)));
+    input.groundsFound?.set(category, found);
+    return found;
+  };
   const judge = (category: Category): boolean => {
     if (grounds[category]) return true;
     if (refused.some((r) => r.category === category)) return false;
-    const found: Ground | Refusal = own ? { kind: 'own-record' } : (partyGround(input, category) ?? groundFor(input, category, (inForce ??= agreementsInForce(input.agreements, input.at))));
+    const found: Ground | Refusal = own ? { kind: 'own-record' } : (partyGround(input, category) ?? byGrant(category));
     if (isRefusal(found)) refused.push(found);
     else grounds[category] = found;
     return !isRefusal(found);

@@ -28,6 +28,13 @@ export interface DecisionInput {
    * event for many agencies); the decision works it out itself when absent.
    */
   inForce?: readonly AgreementVersion[];
+  /**
+   * Grounds already found by grant, per category, for this same agency, purpose, agreements,
+   * consents and moment: a caller deciding many events of one person for one viewer (a history
+   * read) passes one map to every decision, so that each category's grants and consents are
+   * searched once. The decision adds what it finds.
+   */
+  groundsFound?: Map<Category, Ground | Refusal>;
   /** The person's consents as they stood at `at`. */
   consents: ConsentLedger;
   /** The moment decided for (ISO 8601). */

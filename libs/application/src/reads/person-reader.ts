@@ -69,9 +69,10 @@ export class PersonReader {
     const consents = PersonReader.consentsAt(events, at);
     const agreements = this.directory.agreementVersions();
     const inForce = agreementsInForce(agreements, at);
+    const groundsFound = new Map();
     const visible: VisibleEvent[] = [];
     for (const e of events) {
-      const decision: Decision = decide({ event: e as unknown as DecidableEvent, agency: viewer.agency, agreements, inForce, consents, at, purpose: viewer.purpose });
+      const decision: Decision = decide({ event: e as unknown as DecidableEvent, agency: viewer.agency, agreements, inForce, groundsFound, consents, at, purpose: viewer.purpose });
       if (!decision.permit) continue;
       visible.push({
         id: e.id,
