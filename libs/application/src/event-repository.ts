@@ -67,6 +67,12 @@ export class EventRepository {
     return { ...recorded, type: recorded.type as E['type'], data: recorded.data as E['data'], metadata: recorded.metadata as unknown as EventMetadata, erased: false };
   }
 
+  /** Whether the stream has any event: from memory when it was read lately, else one row read. */
+  async exists(stream: string): Promise<boolean> {
+    if (this.opened.holds(stream)) return true;
+    return (await this.store.readStream(stream, { maxCount: 1 })).length > 0;
+  }
+
   /**
    * The whole stream, opened. Events already opened are taken from memory; the rest (all of
    * it the first time) is read from the store, so appends by other processes are always seen.

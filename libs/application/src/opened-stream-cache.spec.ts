@@ -11,6 +11,8 @@ describe('opened stream cache', () => {
     cache.extend('s', 0, events(0, 3));
     cache.extend('s', 0, events(3, 2));
     expect(cache.get('s', 0)?.map((e) => e.revision)).toEqual([0, 1, 2, 3, 4]);
+    expect(cache.holds('s')).toBe(true);
+    expect(cache.holds('other')).toBe(false);
     cache.extend('s', 0, events(3, 1)); // two readers raced: the stream is forgotten, not corrupted
     expect(cache.get('s', 0)).toBeUndefined();
   });

@@ -35,6 +35,11 @@ export class OpenedStreamCache {
     return entry.events;
   }
 
+  /** Whether events of `stream` are held (streams are never deleted: it exists). */
+  holds(stream: string): boolean {
+    return (this.streams.get(stream)?.events.length ?? 0) > 0;
+  }
+
   /** Records `tail`, the events read after the cached ones (or the whole stream). */
   extend(stream: string, erasures: number, tail: readonly OpenedEvent[]): void {
     if (this.maxEvents <= 0 || erasures !== this.erasures) return;

@@ -31,8 +31,7 @@ export class ExecutePersonCommandHandler implements ICommandHandler<ExecutePerso
     if (runtime.keys.destroyedAt(personId)) throw new KeyDestroyedError();
     const stream = `person-${personId}`;
     if (command.type !== 'RegisterPerson') {
-      const head = await runtime.store.readStream(stream, { maxCount: 1 });
-      if (head.length === 0) throw new NotFoundError('person', personId);
+      if (!(await runtime.repository.exists(stream))) throw new NotFoundError('person', personId);
     }
     const now = runtime.nowIso();
     const context = { now, knownAgencies: runtime.directory.agencyIds() };

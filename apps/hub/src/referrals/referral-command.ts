@@ -31,8 +31,7 @@ export class ExecuteReferralCommandHandler implements ICommandHandler<ExecuteRef
     if (!opening && !loaded.state.details) throw new NotFoundError('referral', referralId);
     if (opening && personId) {
       if (runtime.keys.destroyedAt(personId)) throw new KeyDestroyedError();
-      const person = await runtime.store.readStream(`person-${personId}`, { maxCount: 1 });
-      if (person.length === 0) throw new NotFoundError('person', personId);
+      if (!(await runtime.repository.exists(`person-${personId}`))) throw new NotFoundError('person', personId);
     }
     const details = loaded.state.details ?? ('toAgency' in command ? command : undefined);
     const now = runtime.nowIso();
