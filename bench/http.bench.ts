@@ -31,7 +31,7 @@ const CONNECTIONS = 16;
  */
 export async function benchHttp(options: HttpBenchOptions): Promise<BenchResult[]> {
   const log = options.log ?? (() => undefined);
-  const seconds = options.quick ? 1.5 : 5;
+  const seconds = options.quick ? 1 : 5;
   const rounds = options.quick ? 1 : 3;
   const rates = [500, 1000, 2000];
   const data = await prepareData({ people: options.quick ? 300 : 2000, eventsPerPerson: 4, prefix: 'onestop-bench-http-' });
