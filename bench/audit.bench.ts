@@ -11,7 +11,7 @@ import { round } from './support/stats';
 /** Options of the audit benchmark (`npm run bench -- --only audit`). */
 export interface AuditBenchOptions {
   quick: boolean;
-  /** Records in the log verified (default 1,000,000; quick 100,000). */
+  /** Records in the log verified (default 1,000,000; quick 50,000). */
   records?: number;
   log?: (line: string) => void;
 }
@@ -51,11 +51,11 @@ function records(n: number, start: number, people: string[]): AuditInput[] {
  * one record per transaction (a lone read's access record), 50 concurrent reads' records in one
  * group commit, and 500 per transaction (a publisher batch), with a checkpoint signed every
  * 1,000 records; then the time to verify the whole log of
- * 1,000,000 records (quick: 100,000) against its chain and every signed checkpoint, with an
+ * 1,000,000 records (quick: 50,000) against its chain and every signed checkpoint, with an
  * exported checkpoint as the DPO would pass it.
  */
 export async function benchAudit(options: AuditBenchOptions): Promise<BenchResult[]> {
-  const total = options.records ?? (options.quick ? 100_000 : 1_000_000);
+  const total = options.records ?? (options.quick ? 50_000 : 1_000_000);
   const say = options.log ?? (() => undefined);
   const dir = mkdtempSync(join(tmpdir(), 'onestop-bench-audit-'));
   const db = openDatabase(join(dir, 'hub.db'));

@@ -48,11 +48,11 @@ const TOPOLOGIES = [
  */
 export async function benchKafkaLatency(options: KafkaLatencyBenchOptions): Promise<BenchResult[]> {
   const log = options.log ?? (() => undefined);
-  const seconds = options.quick ? 2 : 10;
+  const seconds = options.quick ? 1 : 10;
   const rates = options.quick ? [100] : [100, 1000];
   const run = randomBytes(3).toString('hex');
   const kafka = new Kafka({ clientId: 'onestop-bench-latency', brokers: options.brokers, logLevel: logLevel.NOTHING });
-  const data = await prepareData({ people: options.quick ? 300 : 1000, eventsPerPerson: 4, prefix: 'onestop-bench-kafka-latency-' });
+  const data = await prepareData({ people: options.quick ? 100 : 1000, eventsPerPerson: 4, prefix: 'onestop-bench-kafka-latency-' });
   const prefixes: string[] = [];
   const stops: Array<() => Promise<void>> = [];
   try {

@@ -15,7 +15,7 @@ export interface MemoryBenchOptions {
   quick: boolean;
   /** Events in the dataset (default 1,000,000; quick 100,000). */
   events?: number;
-  /** How long the publisher may take to reach the end (default 60 min; quick 10 s; `--memory-minutes`). */
+  /** How long the publisher may take to reach the end (default 60 min; quick 5 s; `--memory-minutes`). */
   publisherBudgetMs?: number;
   log?: (line: string) => void;
 }
@@ -31,7 +31,7 @@ export interface MemoryBenchOptions {
 export async function benchMemory(options: MemoryBenchOptions): Promise<BenchResult[]> {
   const log = options.log ?? (() => undefined);
   const events = options.events ?? (options.quick ? 100_000 : 1_000_000);
-  const budget = options.publisherBudgetMs ?? (options.quick ? 10_000 : 60 * 60_000);
+  const budget = options.publisherBudgetMs ?? (options.quick ? 5_000 : 60 * 60_000);
   const source = await dataset(events, log);
 
   log('baseline: an idle hub on an empty store');
