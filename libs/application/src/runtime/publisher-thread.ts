@@ -20,11 +20,10 @@ export type ToPublisherThread = { type: 'appended' } | { type: 'wait'; id: numbe
 
 /** Messages from the thread. */
 export type FromPublisherThread =
-  | { type: 'ready'; position: number }
+  | { type: 'ready' }
   | { type: 'reached'; id: number; ok: boolean }
   | { type: 'delivered'; agencyIds: string[] }
-  | { type: 'error'; message: string }
-  | { type: 'stopped' };
+  | { type: 'error'; message: string };
 
 /** What the API side is told by the thread. */
 export interface PublisherThreadHooks {
@@ -45,7 +44,9 @@ const RESTART_DELAY_MS = 1000;
  */
 export class PublisherThread {
   private worker!: Worker;
+  private alive = false;
   private stopping = false;
+  private wakePending = false;
   private nextId = 0;
   private readonly waits = new Map<number, (ok: boolean) => void>();
 
@@ -61,9 +62,14 @@ export class PublisherThread {
     return thread;
   }
 
-  /** Wakes the publisher at once (called after an append in this process). */
+  /** Wakes the publisher (called after an append here): one message for the appends of a turn. */
   notify(): void {
-    this.worker.postMessage({ type: 'appended' } satisfies ToPublisherThread);
+    if (this.wakePending) return;
+    this.wakePending = true;
+    queueMicrotask(() => {
+      this.wakePending = false;
+      this.worker.postMessage({ type: 'appended' } satisfies ToPublisherThread);
+    });
   }
 
   /** Resolves true once every event up to `position` is delivered, false after `timeoutMs`. */
@@ -83,10 +89,10 @@ export class PublisherThread {
   /** Stops the publisher after the batch in hand and closes the thread's runtime. */
   async stop(): Promise<void> {
     this.stopping = true;
+    if (!this.alive) return;
     const exited = new Promise((resolve) => this.worker.once('exit', resolve));
     this.worker.postMessage({ type: 'stop' } satisfies ToPublisherThread);
     await exited;
-    this.settleWaits(false);
   }
 
   private spawn(): Promise<void> {
@@ -97,6 +103,7 @@ export class PublisherThread {
     const resourceLimits = this.setup.heapMb ? { maxOldGenerationSizeMb: this.setup.heapMb } : undefined;
     const worker = new Worker(`require(${JSON.stringify(entry)});`, { eval: true, workerData: this.setup, resourceLimits });
     this.worker = worker;
+    this.alive = true;
     return new Promise((resolve, reject) => {
       let ready = false;
       worker.on('message', (message: FromPublisherThread) => {
@@ -112,6 +119,7 @@ export class PublisherThread {
         else this.hooks.onError(error);
       });
       worker.on('exit', (code) => {
+        this.alive = false;
         this.settleWaits(false);
         if (!ready) return reject(new Error(`the publisher thread exited with code ${code} before it started`));
         if (this.stopping) return;

@@ -29,38 +29,28 @@ async function run(setup: PublisherThreadSetup): Promise<void> {
       void (async () => {
         await runtime.close();
         await kafka?.close();
-        post({ type: 'stopped' });
         port.close();
       })();
     }
   });
-  post({ type: 'ready', position: publisher.position });
+  post({ type: 'ready' });
 }
 
 /**
  * Tells the API thread which agencies' HTTP feeds received messages, coalesced per turn of the
- * event loop, so that their server-sent event streams push at once. Agencies registered later
- * are followed within a second (their streams also poll).
+ * event loop, so that their server-sent event streams push at once.
  */
 function forwardFeedDeliveries(runtime: HubRuntime, post: (message: FromPublisherThread) => void): void {
-  const followed = new Set<string>();
   const touched = new Set<string>();
-  const flush = () => {
-    post({ type: 'delivered', agencyIds: [...touched] });
-    touched.clear();
-  };
-  const follow = () => {
-    for (const agencyId of runtime.directory.agencyIds()) {
-      if (followed.has(agencyId)) continue;
-      followed.add(agencyId);
-      runtime.feed.onDelivered(agencyId, () => {
-        if (touched.size === 0) setImmediate(flush);
-        touched.add(agencyId);
+  runtime.feed.onAnyDelivered((agencyId) => {
+    if (touched.size === 0) {
+      setImmediate(() => {
+        post({ type: 'delivered', agencyIds: [...touched] });
+        touched.clear();
       });
     }
-  };
-  follow();
-  setInterval(follow, 1000).unref();
+    touched.add(agencyId);
+  });
 }
 
 run(workerData as PublisherThreadSetup).catch((error: unknown) => {

@@ -129,6 +129,8 @@ describe('SqliteFeed', () => {
     const calls = { a: 0, b: 0 };
     const offA = feed.onDelivered(a, () => (calls.a += 1));
     feed.onDelivered(b, () => (calls.b += 1));
+    const any: string[] = [];
+    const offAny = feed.onAnyDelivered((agencyId) => any.push(agencyId));
 
     const batch = testStream([a], 2, 5);
     await feed.deliver(batch);
@@ -138,6 +140,8 @@ describe('SqliteFeed', () => {
     offA();
     await feed.deliver(testStream([a, b], 1, 2));
     expect(calls).toEqual({ a: 1, b: 1 });
+    expect(any).toEqual([a, a, b]);
+    offAny();
   });
 
   it('lets a second instance on the same file read what the first stored', async () => {

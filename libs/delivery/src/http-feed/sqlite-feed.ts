@@ -3,6 +3,9 @@ import type { Database, Statement } from 'better-sqlite3';
 import { HubCloudEvent } from '../cloud-event';
 import { Delivery, FeedPage, Outbound } from '../delivery.port';
 
+/** The event every delivery also emits, with the agency (agency ids are slugs: no clash). */
+const ANY_AGENCY = '*';
+
 /**
  * The HTTP feed adapter (the embedded default): each agency's messages in a durable table of
  * the hub's SQLite file, read with a cursor (`GET /v1/feed`) or streamed (`GET /v1/feed/stream`).
@@ -45,7 +48,10 @@ export class SqliteFeed implements Delivery {
         if (r.changes > 0) touched.add(o.agencyId);
       }
     })();
-    for (const agencyId of touched) this.events.emit(agencyId);
+    for (const agencyId of touched) {
+      this.events.emit(agencyId);
+      this.events.emit(ANY_AGENCY, agencyId);
+    }
   }
 
   /** Messages for the agency after the cursor, oldest first. */
@@ -72,6 +78,12 @@ export class SqliteFeed implements Delivery {
   onDelivered(agencyId: string, listener: () => void): () => void {
     this.events.on(agencyId, listener);
     return () => this.events.off(agencyId, listener);
+  }
+
+  /** Calls `listener` with the agency whenever this process stores new messages for any agency. */
+  onAnyDelivered(listener: (agencyId: string) => void): () => void {
+    this.events.on(ANY_AGENCY, listener);
+    return () => this.events.off(ANY_AGENCY, listener);
   }
 
   /** Tells this process's listeners that another thread or process stored messages for the agency. */
