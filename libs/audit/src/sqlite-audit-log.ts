@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { writeGateOf } from '@onestop/event-store';
 import { canonicalJson, HubJwks } from '@onestop/delivery';
 import { AuditLog, AuditQuery, VerifyResult } from './audit-log.port';
 import { AUDIT_KINDS, AuditEntry, AuditInput, AuditRecord } from './audit-record';
@@ -78,7 +79,7 @@ export class SqliteAuditLog implements AuditLog {
   appendSoon(inputs: readonly AuditInput[]): Promise<void> {
     return new Promise((resolve, reject) => {
       this.group.push({ inputs, done: (error) => (error ? reject(error) : resolve()) });
-      if (this.group.length === 1) setImmediate(() => this.commitGroup());
+      if (this.group.length === 1) setImmediate(() => void writeGateOf(this.db).run(() => this.commitGroup()));
     });
   }
 

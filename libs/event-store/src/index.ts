@@ -1,7 +1,8 @@
 export * from './event-store.port';
 export * from './errors';
 export * from './create-event-store';
-export { openDatabase } from './sqlite/open-database';
+export { openDatabase, type OpenDatabaseOptions } from './sqlite/open-database';
+export { WriteGate, writeGateOf } from './sqlite/write-gate';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
 export {
   EventStoreDbEventStore,

@@ -1,12 +1,43 @@
 import { AgreementVersion } from '@onestop/domain';
 
+/** The last answer for a list of versions, and the span of time over which it holds. */
+interface InForce {
+  length: number;
+  from: number;
+  until: number;
+  versions: readonly AgreementVersion[];
+}
+
+const answered = new WeakMap<readonly AgreementVersion[], InForce>();
+
 /**
  * The version of each agreement in force at `at`: the latest whose `effectiveFrom` has come,
  * dropped entirely once `at` is past its review date (a lapsed agreement grants nothing).
  * Sorted by agreement id so the decision's search order is stable.
+ *
+ * The answer only changes at an instant where a version takes effect or an agreement lapses, so
+ * the last one is kept for the list (published versions are only ever added to it) with the span
+ * between the nearest such instants around `at`, and is given again, frozen, for any time inside it:
+ * the publisher and the history reader ask once per event.
  */
-export function agreementsInForce(all: readonly AgreementVersion[], at: string): AgreementVersion[] {
+export function agreementsInForce(all: readonly AgreementVersion[], at: string): readonly AgreementVersion[] {
   const t = Date.parse(at);
+  const last = answered.get(all);
+  if (last && last.length === all.length && last.from <= t && t < last.until) return last.versions;
+  const versions = Object.freeze(inForceAt(all, t));
+  let from = -Infinity;
+  let until = Infinity;
+  for (const v of all) {
+    for (const edge of [Date.parse(v.effectiveFrom), endOfReviewDay(v.reviewDate)]) {
+      if (edge <= t) from = Math.max(from, edge);
+      else until = Math.min(until, edge); // an unparseable date (NaN) leaves no span: nothing kept
+    }
+  }
+  answered.set(all, { length: all.length, from, until, versions });
+  return versions;
+}
+
+function inForceAt(all: readonly AgreementVersion[], t: number): AgreementVersion[] {
   const latest = new Map<string, AgreementVersion>();
   for (const v of all) {
     if (Date.parse(v.effectiveFrom) > t) continue;

@@ -4,6 +4,7 @@ import {
   categoriesOfField,
   ConsentRecord,
   consentCovers,
+  Grant,
   isSubjectEventType,
   SUBJECT_EVENT_SCHEMAS,
 } from '@onestop/domain';
@@ -29,21 +30,49 @@ function coveringConsent(input: DecisionInput, category: Category): ConsentRecor
  * several categories of one input so that it is worked out once.
  */
 export function groundFor(input: DecisionInput, category: Category, inForce: readonly AgreementVersion[] = input.inForce ?? agreementsInForce(input.agreements, input.at)): Ground | Refusal {
-  const { agency, purpose } = input;
   let reason = 'no agreement in force grants this category for this purpose';
+  for (const { agreement, grant, ground } of candidateGrants(inForce, input.agency, category, input.purpose)) {
+    if (grant.basis !== 'consent' && !grant.consentRequired) return ground;
+    const consent = coveringConsent(input, category);
+    if (consent) return { ...ground, consentId: consent.consentId };
+    reason = `agreement ${agreement.agreementId} v${agreement.version} grant ${ground.grant} needs consent, and none in force covers it`;
+  }
+  return { category, reason };
+}
+
+/** A grant naming the agency, category and purpose, in search order, with the ground it gives. */
+interface Candidate {
+  agreement: AgreementVersion;
+  grant: Grant;
+  ground: Ground & { kind: 'grant' };
+}
+
+const candidatesOf = new WeakMap<readonly AgreementVersion[], Map<string, readonly Candidate[]>>();
+
+/**
+ * The grants of the agreements in force that name the agency (by id or kind), the category and
+ * the purpose, in search order: agreements in id order, grants in published order. Worked out
+ * once per list of agreements in force (`agreementsInForce` gives the same list while it holds)
+ * and question, since the publisher and the history reader ask it for every event.
+ */
+function candidateGrants(inForce: readonly AgreementVersion[], agency: DecisionInput['agency'], category: Category, purpose: DecisionInput['purpose']): readonly Candidate[] {
+  let known = candidatesOf.get(inForce);
+  if (!known) candidatesOf.set(inForce, (known = new Map()));
+  const question = `${agency.agencyId}\u0000${agency.kind}\u0000${category}\u0000${purpose}`;
+  let found = known.get(question);
+  if (found) return found;
   const kindName = `kind:${agency.kind}`;
+  const candidates: Candidate[] = [];
   for (const agreement of inForce) {
     for (const [index, grant] of agreement.grants.entries()) {
       if (!grantNames(grant.recipient, agency, kindName)) continue;
       if (!grant.categories.includes(category) || !grant.purposes.includes(purpose)) continue;
-      const ground = { kind: 'grant' as const, agreementId: agreement.agreementId, version: agreement.version, grant: index + 1, basis: grant.basis };
-      if (grant.basis !== 'consent' && !grant.consentRequired) return ground;
-      const consent = coveringConsent(input, category);
-      if (consent) return { ...ground, consentId: consent.consentId };
-      reason = `agreement ${agreement.agreementId} v${agreement.version} grant ${index + 1} needs consent, and none in force covers it`;
+      const ground = Object.freeze({ kind: 'grant' as const, agreementId: agreement.agreementId, version: agreement.version, grant: index + 1, basis: grant.basis });
+      candidates.push({ agreement, grant, ground });
     }
   }
-  return { category, reason };
+  known.set(question, (found = candidates));
+  return found;
 }
 
 const isRefusal = (x: Ground | Refusal): x is Refusal => 'reason' in x;

@@ -40,6 +40,8 @@ export interface PublisherOptions {
   audit?: AuditLog;
   /** The agencies this publisher serves; all when absent. Each agency must have exactly one publisher. */
   agencies?: ReadonlySet<string>;
+  /** Takes turns at the hub file's write lock with the process's other threads (`WriteGate`); writes at once when absent. */
+  writes?: { run<T>(write: () => T): Promise<T> };
 }
 
 /** A batch being built: its messages, each signed as soon as it is queued (`signing`). */
@@ -219,15 +221,20 @@ export class Publisher {
     const checkpoint = this.o.journal.checkpoint();
     if (pending.outbound.length === 0 && pending.position === checkpoint) return pending;
     await Promise.all(pending.signing);
-    recordBeforeRelease(this.o.audit, pending, (this.o.now?.() ?? new Date()).toISOString());
+    await this.write(() => recordBeforeRelease(this.o.audit, pending, (this.o.now?.() ?? new Date()).toISOString()));
     const { feed, kafka } = this.o.deliveries;
     if (kafka) await kafka.deliver(feed ? pending.outbound.filter((o) => this.chose(o, 'kafka')) : pending.outbound);
     if (feed) await feed.deliver(kafka ? pending.outbound.filter((o) => this.chose(o, 'feed') || !this.chose(o, 'kafka')) : pending.outbound);
     if (this.o.lease && !(await this.o.lease.ensure())) throw new Error('the publisher lease passed to another instance');
-    this.o.journal.commit(pending, (this.o.now?.() ?? new Date()).toISOString());
+    await this.write(() => this.o.journal.commit(pending, (this.o.now?.() ?? new Date()).toISOString()));
     this.published = pending.position;
     this.progress.emit('progress');
     return this.newBatch(pending.position);
+  }
+
+  private async write(write: () => void): Promise<void> {
+    if (this.o.writes) await this.o.writes.run(write);
+    else write();
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { PersonEvent, ReferralEvent } from '@onestop/domain';
+import { writeGateOf } from '@onestop/event-store';
 import { EventRepository, OpenedEvent } from '../event-repository';
 import { BlindIndex } from './blind-index';
 import { createReadModelTables } from './read-model-tables';
@@ -76,14 +77,18 @@ export class ReadModelProjector {
       const page = await this.repository.store.readAll({ after, maxCount: 500 });
       if (page.length === 0) return;
       const opened = page.map((e) => (NEEDS_OPENING.has(e.type) ? this.repository.open(e) : this.repository.withSealedFields(e)));
-      const applied = this.db.transaction(() => {
-        // Another process (or runtime) sharing this file applied from here meanwhile: read again.
-        if (this.checkpoint() !== after) return false;
-        opened.forEach((e) => this.apply(e));
-        this.statement('INSERT INTO rm_checkpoints (name, position) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position')
-          .run(CHECKPOINT, page[page.length - 1].position);
-        return true;
-      }).immediate(); // the write lock first, so a write by another process meanwhile waits instead of failing
+      const applied = await writeGateOf(this.db).run(() => withoutFsync(this.db, () =>
+        this.db
+          .transaction(() => {
+            // Another process (or runtime) sharing this file applied from here meanwhile: read again.
+            if (this.checkpoint() !== after) return false;
+            opened.forEach((e) => this.apply(e));
+            this.statement('INSERT INTO rm_checkpoints (name, position) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position')
+              .run(CHECKPOINT, page[page.length - 1].position);
+            return true;
+          })
+          .immediate(), // the write lock first, so a write by another process meanwhile waits instead of failing
+      ));
       if (applied && page.length < 500) return;
     }
   }
@@ -126,5 +131,25 @@ export class ReadModelProjector {
 
   private applyReferral(e: OpenedEvent<ReferralEvent>): void {
     this.referrals.apply(e);
+  }
+}
+
+/**
+ * Runs one write transaction committed without waiting for the disk (`synchronous = NORMAL` for
+ * that commit; WAL mode, so the file stays consistent whatever happens). Only for what can be
+ * rebuilt from the events: the query tables and their checkpoint commit together, after the
+ * events they come from were committed with an fsync, so a power cut can lose only whole
+ * passes, which the projector then applies again. A crash of the process loses nothing (the
+ * commit is in the operating system's hands). The next commit that does wait (the next append)
+ * makes this one durable too. Saves the projector's fsync per pass on the command path.
+ */
+function withoutFsync<T>(db: Database, write: () => T): T {
+  const level = db.pragma('synchronous', { simple: true }) as number;
+  if (level < 2) return write();
+  db.pragma('synchronous = NORMAL');
+  try {
+    return write();
+  } finally {
+    db.pragma(`synchronous = ${level}`);
   }
 }

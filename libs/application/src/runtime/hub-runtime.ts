@@ -3,7 +3,7 @@ import type { Database } from 'better-sqlite3';
 import { EventCodec, loadOrCreateHubSecrets, Pseudonymizer, SqliteKeyStore } from '@onestop/crypto';
 import { Delivery, MessageSigner, SqliteFeed } from '@onestop/delivery';
 import { WorkingCalendar } from '@onestop/domain';
-import { createEventStore, EventStore, openDatabase } from '@onestop/event-store';
+import { createEventStore, EventStore, openDatabase, writeGateOf } from '@onestop/event-store';
 import { HubAudit, openHubAudit } from '../audit/hub-audit';
 import { EventRepository } from '../event-repository';
 import { PartnershipDirectory } from '../partnership-directory';
@@ -26,6 +26,8 @@ export interface RuntimeOptions {
   source?: string;
   /** Bank holidays (`YYYY-MM-DD`) that working-day deadlines skip besides weekends. */
   bankHolidays?: readonly string[];
+  /** The write gate of the process's other runtime on this data directory (the publisher thread's is the API's). */
+  writeGate?: SharedArrayBuffer;
 }
 
 /** How the publisher delivers: the HTTP feed (default on) and optionally Kafka. */
@@ -95,6 +97,7 @@ export class HubRuntime {
       lease: setup.lease,
       audit: this.audit.log,
       agencies: setup.agencies?.length ? new Set(setup.agencies) : undefined,
+      writes: writeGateOf(this.db),
     });
     this.repository.onAppended(() => publisher.notify());
     publisher.start();
@@ -108,7 +111,7 @@ export class HubRuntime {
    * which agencies' feeds received messages.
    */
   async startPublisherThread(setup: Omit<PublisherThreadSetup, 'runtime'>, onError: (error: Error) => void): Promise<PublisherThread> {
-    const runtime = { dataDir: this.dataDir, store: this.options.store, esdbConnectionString: this.options.esdbConnectionString, source: this.source, bankHolidays: this.options.bankHolidays };
+    const runtime = { dataDir: this.dataDir, writeGate: writeGateOf(this.db).buffer, store: this.options.store, esdbConnectionString: this.options.esdbConnectionString, source: this.source, bankHolidays: this.options.bankHolidays };
     const thread = await PublisherThread.start({ ...setup, runtime }, { onDelivered: (agencyIds) => agencyIds.forEach((id) => this.feed.announce(id)), onError });
     this.repository.onAppended(() => thread.notify());
     this.publisherThread = thread;
@@ -126,7 +129,7 @@ export class HubRuntime {
   }
 
   static async open(options: RuntimeOptions): Promise<HubRuntime> {
-    const db = openDatabase(join(options.dataDir, 'hub.db'));
+    const db = openDatabase(join(options.dataDir, 'hub.db'), { writeGate: options.writeGate });
     const secrets = loadOrCreateHubSecrets(options.dataDir);
     const store =
       options.store === 'eventstoredb'

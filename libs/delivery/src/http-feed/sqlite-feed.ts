@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Database, Statement } from 'better-sqlite3';
+import { writeGateOf } from '@onestop/event-store';
 import { HubCloudEvent } from '../cloud-event';
 import { Delivery, FeedPage, Outbound } from '../delivery.port';
 
@@ -42,12 +43,14 @@ export class SqliteFeed implements Delivery {
     if (batch.length === 0) return;
     const now = new Date().toISOString();
     const touched = new Set<string>();
-    this.db.transaction(() => {
-      for (const o of batch) {
-        const r = this.insert.run(o.agencyId, o.message.id, o.key, o.message.type, JSON.stringify(o.message), now);
-        if (r.changes > 0) touched.add(o.agencyId);
-      }
-    })();
+    await writeGateOf(this.db).run(() =>
+      this.db.transaction(() => {
+        for (const o of batch) {
+          const r = this.insert.run(o.agencyId, o.message.id, o.key, o.message.type, JSON.stringify(o.message), now);
+          if (r.changes > 0) touched.add(o.agencyId);
+        }
+      })(),
+    );
     for (const agencyId of touched) {
       this.events.emit(agencyId);
       this.events.emit(ANY_AGENCY, agencyId);

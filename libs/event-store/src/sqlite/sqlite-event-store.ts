@@ -17,6 +17,7 @@ import { openDatabase } from './open-database';
 import { AppendOutcome, appendBatch } from './sqlite-append';
 import { SqliteQueries } from './sqlite-queries';
 import { SqliteSubscription } from './sqlite-subscription';
+import { writeGateOf } from './write-gate';
 
 export interface SqliteEventStoreOptions {
   /** The clock that stamps `recordedAt`; defaults to the system clock. */
@@ -46,7 +47,8 @@ interface QueuedAppend {
  * Appends are committed in groups: the appends made during one turn of the event loop are
  * written on the next, each in its own savepoint (so each one succeeds or fails alone, as
  * before), inside one IMMEDIATE transaction: one fsync for the group instead of one each. An
- * append still resolves only once its transaction is committed.
+ * append still resolves only once its transaction is committed. The group waits for its turn at
+ * the file's `WriteGate` (appends made meanwhile join it), not on SQLite's lock.
  */
 export class SqliteEventStore implements EventStore {
   private readonly queries: SqliteQueries;
@@ -84,7 +86,7 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     return new Promise((resolve, reject) => {
       this.queue.push({ stream, events: batch, expected, resolve, reject });
-      if (this.queue.length === 1) setImmediate(() => this.commitQueued());
+      if (this.queue.length === 1) setImmediate(() => void writeGateOf(this.queries.db).run(() => this.commitQueued()));
     });
   }
 
