@@ -57,17 +57,20 @@ export class EventCodec {
   /** The event's data with its sealed fields opened, or dropped (`erased`) when the key is gone. */
   open(event: CodecEvent): OpenedData {
     const together = event.data[SEALED_FIELDS];
-    const apart = Object.keys(event.data).filter((name) => name !== SEALED_FIELDS && isSealed(event.data[name]));
-    if (together === undefined && apart.length === 0) return { data: event.data, erased: false };
+    let apart: string[] | undefined;
+    for (const name in event.data) {
+      if (name !== SEALED_FIELDS && isSealed(event.data[name])) (apart ??= []).push(name);
+    }
+    if (together === undefined && !apart) return { data: event.data, erased: false };
     const key = event.personId ? this.keys.findKey(event.personId) : undefined;
-    const out: Record<string, unknown> = { ...event.data };
-    delete out[SEALED_FIELDS];
+    const out: Record<string, unknown> = {};
+    for (const name in event.data) if (name !== SEALED_FIELDS) out[name] = event.data[name];
     if (!key) {
-      apart.forEach((name) => delete out[name]);
+      apart?.forEach((name) => delete out[name]);
       return { data: out, erased: true };
     }
     if (isSealed(together)) Object.assign(out, unseal(key, together, sealedFieldsAad(event.id)) as Record<string, unknown>);
-    for (const name of apart) out[name] = unseal(key, event.data[name] as string, `${event.id}:${name}`);
+    if (apart) for (const name of apart) out[name] = unseal(key, event.data[name] as string, `${event.id}:${name}`);
     return { data: out, erased: false };
   }
 }

@@ -18,10 +18,13 @@ export function seal(key: Buffer, value: unknown, aad: string): SealedValue {
 
 /** Decrypts a sealed value; throws when the key, the AAD or the bytes are wrong. */
 export function unseal(key: Buffer, sealed: SealedValue, aad: string): unknown {
-  const [iv, tag, body] = sealed.slice(PREFIX.length).split('.');
-  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+  const tagAt = sealed.indexOf('.', PREFIX.length) + 1;
+  const bodyAt = tagAt > 0 ? sealed.indexOf('.', tagAt) + 1 : 0;
+  if (bodyAt === 0 || !sealed.startsWith(PREFIX)) throw new Error('not a sealed value');
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.slice(PREFIX.length, tagAt - 1), 'base64url'));
   decipher.setAAD(Buffer.from(aad));
-  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-  const plain = Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]);
-  return JSON.parse(plain.toString('utf8'));
+  decipher.setAuthTag(Buffer.from(sealed.slice(tagAt, bodyAt - 1), 'base64url'));
+  const plain = decipher.update(Buffer.from(sealed.slice(bodyAt), 'base64url'));
+  const rest = decipher.final(); // checks the tag; AES-GCM gives nothing more here
+  return JSON.parse((rest.length ? Buffer.concat([plain, rest]) : plain).toString('utf8'));
 }

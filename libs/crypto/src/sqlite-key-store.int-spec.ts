@@ -34,6 +34,30 @@ describe('personal data sealed under per-person keys', () => {
     expect(() => unseal(randomBytes(32), sealed, 'event-1:name')).toThrow();
   });
 
+  it('refuses a sealed value with any part changed, cut short or missing', () => {
+    const key = randomBytes(32);
+    const sealed = seal(key, { needs: 'a long enough value to change a byte in the middle of it' }, 'event-1:$sealed');
+    const [iv, tag, body] = sealed.slice('enc:v1:'.length).split('.');
+    const flip = (part: string) => {
+      const bytes = Buffer.from(part, 'base64url');
+      bytes[bytes.length >> 1] ^= 1;
+      return bytes.toString('base64url');
+    };
+    for (const bad of [
+      `enc:v1:${flip(iv)}.${tag}.${body}`,
+      `enc:v1:${iv}.${flip(tag)}.${body}`,
+      `enc:v1:${iv}.${tag}.${flip(body)}`,
+      `enc:v1:${iv}.${tag}.${body.slice(0, -4)}`,
+      `enc:v1:${iv}.${tag}`,
+      `enc:v1:${iv}${tag}${body}`,
+      `enc:v2:${iv}.${tag}.${body}`,
+      `${iv}.${tag}.${body}`,
+    ]) {
+      expect(() => unseal(key, bad, 'event-1:$sealed')).toThrow();
+    }
+    expect(unseal(key, sealed, 'event-1:$sealed')).toEqual({ needs: 'a long enough value to change a byte in the middle of it' });
+  });
+
   it('keeps one key per person across handles, and a key destroyed through one handle is gone in the other at once', async () => {
     const a = new SqliteKeyStore(new Database(file), master);
     const b = new SqliteKeyStore(new Database(file), master);

@@ -13,7 +13,7 @@ describe('ReadModelProjector on the hub file', () => {
     const personId = randomUUID();
     const metadata = { recordedBy: 'outreach', actor: 'int-spec', purpose: 'direct-support' as const, occurredAt: runtime.nowIso(), personId };
     const command = { type: 'RegisterPerson' as const, personId, name: 'Rhys Evans', dateOfBirth: '1979-02-11', identifiers: {}, contact: {} };
-    await runtime.repository.execute(`person-${personId}`, personDecider, command, { now: runtime.nowIso(), knownAgencies: [] }, metadata);
+    await runtime.repository.execute(`person-${personId}`, personDecider, command, { now: runtime.nowIso(), knownAgencies: new Set<string>() }, metadata);
     return personId;
   };
   const indexed = (runtime: HubRuntime, personId: string) => runtime.db.prepare('SELECT name_index FROM rm_people WHERE person_id = ?').pluck().get(personId);
