@@ -62,6 +62,24 @@ describeInBrowser('the console for data-protection officers', () => {
     await page.context().close();
   });
 
+  it('keeps the exact instant of an explain link, even one on a whole minute', async () => {
+    if (!offered.has('/v1/audit/explain')) return;
+    const { page, errors } = await openPage(browser);
+    await signInAsDemo(page, hub.url, 'housing', 'dpo');
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      const url = new URL(r.url());
+      if (url.pathname === '/v1/audit/explain') asked.push(url.searchParams.get('at') ?? '');
+    });
+    for (const at of ['2026-01-05T10:00:00.456Z', '2026-01-05T10:00:07.089Z']) {
+      await visit(page, hub.url, `#/audit/explain?personId=${alex}&agencyId=housing&at=${at}`, 'Explain access');
+      await page.getByRole('table', { name: 'Explanation by category' }).waitFor();
+      expect(asked.at(-1)).toBe(at);
+    }
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('verifies the audit log and shows the result', async () => {
     const { page, errors } = await openPage(browser);
     await signInAsDemo(page, hub.url, 'housing', 'dpo');

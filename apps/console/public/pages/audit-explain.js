@@ -5,8 +5,12 @@ import { FormErrors, onSubmit, selectField, submitButton, textField } from '../l
 import { agencyOptions, capabilityPage, isoFromLocal, load, localFromIso, resultsArea } from './audit-shell.js';
 import { explanationView } from './explain-view.js';
 
-/** The instant to explain: the exact one from a link (to the millisecond) unless the viewer changed it. */
-const exactAt = (local, linked) => (linked && local === localFromIso(linked) ? linked : isoFromLocal(local));
+/**
+ * The instant to explain: the exact one from a link (to the millisecond) unless the viewer changed
+ * it. Compared as instants to the second, since the browser writes the field's value in its own
+ * form (it drops ":00" seconds).
+ */
+const exactAt = (local, linked) => (linked && local && new Date(local).getTime() === Math.floor(Date.parse(linked) / 1000) * 1000 ? linked : isoFromLocal(local));
 
 /** "Why could agency X see this person's data at time T": the decision replayed and explained. */
 export async function render(page, ctx) {
