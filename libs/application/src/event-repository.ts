@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newEventId } from './event-ids';
 import { Decider, EventMetadata, foldEvents, HubEvent } from '@onestop/domain';
 import { EventCodec } from '@onestop/crypto';
 import { EventStore, ExpectedRevision, RecordedEvent, StreamVersionConflictError } from '@onestop/event-store';
@@ -99,7 +99,7 @@ export class EventRepository {
       return { stream, revision: last[0]?.revision ?? -1, eventIds: [] };
     }
     const batch = events.map((e) => {
-      const id = randomUUID();
+      const id = newEventId();
       return { id, type: e.type, data: this.codec.seal({ id, type: e.type, data: e.data as unknown as Record<string, unknown>, personId: metadata.personId }), metadata: { ...metadata } as Record<string, unknown> };
     });
     const result = await this.store.append(stream, batch, { expectedRevision });
