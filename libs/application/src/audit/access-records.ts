@@ -1,10 +1,20 @@
-import { categoriesOfField, Category, isSubjectEventType, SUBJECT_EVENT_SCHEMAS } from '@onestop/domain';
+import { Category, isNeedCategoryKey, isSubjectEventType, SUBJECT_EVENT_SCHEMAS } from '@onestop/domain';
 
 /** What a read showed: the field paths (`needs.accommodation`) and the categories they belong to. */
 export interface Shown {
   fields: string[];
   categories: Category[];
 }
+
+/** `name.key` for a field held by need category, made once per pair (a history read asks for thousands). */
+const subFields = new Map<string, Map<string, string>>();
+const subField = (name: string, key: string): string => {
+  let byKey = subFields.get(name);
+  if (!byKey) subFields.set(name, (byKey = new Map()));
+  let path = byKey.get(key);
+  if (path === undefined) byKey.set(key, (path = `${name}.${key}`));
+  return path;
+};
 
 /**
  * The fields and categories a set of events shows, classified by the event catalogue: what an
@@ -16,18 +26,23 @@ export function shownBy(events: ReadonlyArray<{ type: string; data: Record<strin
   for (const event of events) {
     if (!isSubjectEventType(event.type)) continue;
     const schema = SUBJECT_EVENT_SCHEMAS[event.type];
-    for (const [name, value] of Object.entries(event.data)) {
+    for (const name of Object.keys(event.data)) {
       const rule = Object.hasOwn(schema, name) ? schema[name] : undefined;
+      const value = event.data[name];
       if (!rule || value === undefined) continue;
       if (rule.kind === 'subject') {
         fields.add(name);
         categories.add('identity');
-        continue;
+      } else if (rule.kind === 'category') {
+        fields.add(name);
+        categories.add(rule.category);
+      } else if (value && typeof value === 'object') {
+        for (const key of Object.keys(value)) {
+          if (!isNeedCategoryKey(key)) continue;
+          categories.add(key);
+          fields.add(subField(name, key));
+        }
       }
-      const found = categoriesOfField(rule, value);
-      found.forEach((c) => categories.add(c));
-      if (rule.kind === 'byKey') found.forEach((c) => fields.add(`${name}.${c}`));
-      else fields.add(name);
     }
   }
   return { fields: [...fields].sort(), categories: [...categories].sort() };
