@@ -1,4 +1,4 @@
-import { Category, isNeedCategoryKey, isSubjectEventType, SUBJECT_EVENT_SCHEMAS } from '@onestop/domain';
+import { categoriesOfField, Category, isSubjectEventType, SUBJECT_EVENT_SCHEMAS } from '@onestop/domain';
 
 /** What a read showed: the field paths (`needs.accommodation`) and the categories they belong to. */
 export interface Shown {
@@ -33,15 +33,11 @@ export function shownBy(events: ReadonlyArray<{ type: string; data: Record<strin
       if (rule.kind === 'subject') {
         fields.add(name);
         categories.add('identity');
-      } else if (rule.kind === 'category') {
-        fields.add(name);
-        categories.add(rule.category);
-      } else if (value && typeof value === 'object') {
-        for (const key of Object.keys(value)) {
-          if (!isNeedCategoryKey(key)) continue;
-          categories.add(key);
-          fields.add(subField(name, key));
-        }
+        continue;
+      }
+      for (const category of categoriesOfField(rule, value)) {
+        categories.add(category);
+        fields.add(rule.kind === 'byKey' ? subField(name, category) : name);
       }
     }
   }
