@@ -3,6 +3,7 @@ import { Decider, EventMetadata, foldEvents, HubEvent } from '@onestop/domain';
 import { EventCodec } from '@onestop/crypto';
 import { EventStore, ExpectedRevision, RecordedEvent, StreamVersionConflictError } from '@onestop/event-store';
 import { OpenedStreamCache } from './opened-stream-cache';
+import { deepFreeze } from './deep-freeze';
 
 /** A stored event opened for the domain: data decrypted, metadata typed. */
 export interface OpenedEvent<E extends HubEvent = HubEvent> {
@@ -135,12 +136,4 @@ export class EventRepository {
       }
     }
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
 }

@@ -4,6 +4,7 @@ export * from './read-models/blind-index';
 export * from './read-models/read-model-projector';
 export * from './runtime/hub-runtime';
 export * from './reads/person-reader';
+export * from './reads/history-json';
 export * from './reads/person-summary';
 export * from './publisher/publisher';
 export * from './publisher/publisher-journal';

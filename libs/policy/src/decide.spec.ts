@@ -15,7 +15,7 @@ import {
   sms,
   stored,
 } from '../testing';
-import { decide } from './decide';
+import { decide, groundsByGrant, groundsKey } from './decide';
 import { describeGround, explainCategories } from './explain';
 import { Decision, Permit } from './policy.types';
 
@@ -54,6 +54,14 @@ describe('decide: the sharing decision', () => {
       const consents = consentsFrom(consentGiven('c-1', supportScope), withdrawSubstanceUse);
       const decision = decide(decisionInput({ event: stored(needsAssessed), agency: housing, agreements: [onConsent], consents }));
       expect(needsCategories(decision)).toEqual(['accommodation']);
+    });
+
+    it('the grounds key names the consent relied on, so a decision is not reused under another consent', () => {
+      const keyUnder = (consentId: string) =>
+        groundsKey(groundsByGrant(decisionInput({ event: stored(needsAssessed), agency: housing, agreements: [onConsent], consents: consentsFrom(consentGiven(consentId, supportScope)) })));
+      expect(keyUnder('c-1')).toBe(keyUnder('c-1'));
+      expect(keyUnder('c-1')).not.toBe(keyUnder('c-2'));
+      expect(keyUnder('c-1')).not.toBe(groundsKey(groundsByGrant(decisionInput({ event: stored(needsAssessed), agency: housing, agreements: [onConsent] }))));
     });
   });
 

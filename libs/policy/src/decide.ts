@@ -1,5 +1,6 @@
 import {
   AgreementVersion,
+  CATEGORIES,
   Category,
   categoriesOfField,
   ConsentRecord,
@@ -11,11 +12,16 @@ import {
 import { agreementsInForce } from './agreements-in-force';
 import { Decision, DecisionInput, Ground, Refusal } from './policy.types';
 
+const isRefusal = (x: Ground | Refusal): x is Refusal => 'reason' in x;
+
 /** Grant recipients name an agency id or `kind:<kind>` (`kindName`). */
 const grantNames = (recipient: string, agency: DecisionInput['agency'], kindName: string): boolean => recipient === agency.agencyId || recipient === kindName;
 
+/** What a ground by grant depends on: everything the decision does but the event. */
+export type GrantQuestion = Omit<DecisionInput, 'event' | 'groundsFound'>;
+
 /** The consent with the lowest id among those covering the agency, category and purpose at `at`. */
-function coveringConsent(input: DecisionInput, category: Category): ConsentRecord | undefined {
+function coveringConsent(input: GrantQuestion, category: Category): ConsentRecord | undefined {
   let found: ConsentRecord | undefined;
   for (const consent of input.consents.values()) {
     if ((!found || consent.consentId < found.consentId) && consentCovers(consent, input.agency, category, input.purpose, input.at)) found = consent;
@@ -29,7 +35,7 @@ function coveringConsent(input: DecisionInput, category: Category): ConsentRecor
  * `inForce` is `agreementsInForce(input.agreements, input.at)`, passed by a caller that judges
  * several categories of one input so that it is worked out once.
  */
-export function groundFor(input: DecisionInput, category: Category, inForce: readonly AgreementVersion[] = input.inForce ?? agreementsInForce(input.agreements, input.at)): Ground | Refusal {
+export function groundFor(input: GrantQuestion, category: Category, inForce: readonly AgreementVersion[] = input.inForce ?? agreementsInForce(input.agreements, input.at)): Ground | Refusal {
   let reason = 'no agreement in force grants this category for this purpose';
   for (const { agreement, grant, ground } of candidateGrants(inForce, input.agency, category, input.purpose)) {
     if (grant.basis !== 'consent' && !grant.consentRequired) return ground;
@@ -38,6 +44,30 @@ export function groundFor(input: DecisionInput, category: Category, inForce: rea
     reason = `agreement ${agreement.agreementId} v${agreement.version} grant ${ground.grant} needs consent, and none in force covers it`;
   }
   return { category, reason };
+}
+
+/**
+ * Every category's ground by grant (or refusal) for one agency, purpose, agreements, consents and
+ * moment: the `groundsFound` of a caller deciding many events for one viewer, worked out whole.
+ * Given it, the decision of an event depends on nothing but the event, the agency and the
+ * purpose, so a reader may reuse a decision while this table stays the same (`groundsKey`).
+ */
+export function groundsByGrant(question: GrantQuestion): Map<Category, Ground | Refusal> {
+  const inForce = question.inForce ?? agreementsInForce(question.agreements, question.at);
+  return new Map(CATEGORIES.map((category) => [category, groundFor(question, category, inForce)]));
+}
+
+/**
+ * A key naming what a table of grounds permits: equal keys, equal decisions for every event
+ * (refusals differ only in their reasons, which a permit does not carry).
+ */
+export function groundsKey(grounds: ReadonlyMap<Category, Ground | Refusal>): string {
+  let key = '';
+  for (const category of CATEGORIES) {
+    const found = grounds.get(category);
+    key += !found || isRefusal(found) ? '|-' : found.kind === 'grant' ? `|${found.agreementId} ${found.version} ${found.grant} ${found.basis} ${found.consentId ?? ''}` : `|${found.kind}`;
+  }
+  return key;
 }
 
 /** A grant naming the agency, category and purpose, in search order, with the ground it gives. */
@@ -74,8 +104,6 @@ function candidateGrants(inForce: readonly AgreementVersion[], agency: DecisionI
   known.set(question, (found = candidates));
   return found;
 }
-
-const isRefusal = (x: Ground | Refusal): x is Refusal => 'reason' in x;
 
 /**
  * The referrer's ground. The agency that raised a referral is a party to it: it receives the

@@ -1,6 +1,6 @@
-import { Category, CATEGORIES } from '@onestop/domain';
-import { groundFor } from './decide';
-import { DecisionInput, Ground } from './policy.types';
+import { Category } from '@onestop/domain';
+import { GrantQuestion, groundsByGrant } from './decide';
+import { Ground } from './policy.types';
 
 /** One sentence naming a ground: "permitted by agreement X v3, grant 2, basis public-task". */
 export function describeGround(ground: Ground): string {
@@ -22,10 +22,8 @@ export interface CategoryExplanation {
  * Why an agency could or could not see each category of a person's data at a moment: the
  * decision replayed for every category with the agreements and consents in force then.
  */
-export function explainCategories(input: Omit<DecisionInput, 'event'>): CategoryExplanation[] {
-  const probe = { ...input, event: undefined as never };
-  return CATEGORIES.map((category) => {
-    const found = groundFor(probe, category);
+export function explainCategories(input: GrantQuestion): CategoryExplanation[] {
+  return [...groundsByGrant(input)].map(([category, found]) => {
     if ('reason' in found) return { category, permitted: false, explanation: found.reason };
     return { category, permitted: true, ground: found, explanation: describeGround(found) };
   });

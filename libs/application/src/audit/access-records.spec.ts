@@ -1,3 +1,4 @@
+import { deepFreeze } from '../deep-freeze';
 import { shownBy } from './access-records';
 
 describe('shownBy (what an access record says was seen)', () => {
@@ -20,5 +21,16 @@ describe('shownBy (what an access record says was seen)', () => {
       { type: 'NeedsAssessed.v1', data: { needs: 'not an object' } },
     ]);
     expect(shown).toEqual({ fields: ['needs.accommodation'], categories: ['accommodation'] });
+  });
+
+  it('gives the same for a frozen event read again (worked out once) as for its unfrozen copy, which is worked out each time', () => {
+    const frozen = deepFreeze({ type: 'NeedsAssessed.v1', data: { personId: 'p-1', needs: { finances: { level: 'low' } } } });
+    const expected = { fields: ['needs.finances', 'personId'], categories: ['finances', 'identity'] };
+    expect(shownBy([frozen])).toEqual(expected);
+    expect(shownBy([frozen, frozen])).toEqual(expected);
+    const copy = { type: 'NeedsAssessed.v1', data: { personId: 'p-1', needs: { finances: { level: 'low' } } as Record<string, unknown> } };
+    expect(shownBy([copy])).toEqual(expected);
+    copy.data.needs = { offending: { level: 'high' } };
+    expect(shownBy([copy, frozen])).toEqual({ fields: ['needs.finances', 'needs.offending', 'personId'], categories: ['finances', 'identity', 'offending'] });
   });
 });

@@ -16,15 +16,16 @@ const subField = (name: string, key: string): string => {
   return path;
 };
 
-/**
- * The fields and categories a set of events shows, classified by the event catalogue: what an
- * access record says was seen. The hub id counts as identity.
- */
-export function shownBy(events: ReadonlyArray<{ type: string; data: Record<string, unknown> }>): Shown {
+/** What one frozen event shows, worked out once: a reader's decided events are shared by later reads. */
+const shownByEvent = new WeakMap<object, Shown>();
+
+/** The fields and categories one event shows (unsorted, each once). */
+function shownByOne(event: { type: string; data: Record<string, unknown> }): Shown {
+  const known = shownByEvent.get(event);
+  if (known) return known;
   const fields = new Set<string>();
   const categories = new Set<Category>();
-  for (const event of events) {
-    if (!isSubjectEventType(event.type)) continue;
+  if (isSubjectEventType(event.type)) {
     const schema = SUBJECT_EVENT_SCHEMAS[event.type];
     for (const name of Object.keys(event.data)) {
       const rule = Object.hasOwn(schema, name) ? schema[name] : undefined;
@@ -40,6 +41,23 @@ export function shownBy(events: ReadonlyArray<{ type: string; data: Record<strin
         fields.add(rule.kind === 'byKey' ? subField(name, category) : name);
       }
     }
+  }
+  const shown = { fields: [...fields], categories: [...categories] };
+  if (Object.isFrozen(event) && Object.isFrozen(event.data)) shownByEvent.set(event, shown);
+  return shown;
+}
+
+/**
+ * The fields and categories a set of events shows, classified by the event catalogue: what an
+ * access record says was seen. The hub id counts as identity.
+ */
+export function shownBy(events: ReadonlyArray<{ type: string; data: Record<string, unknown> }>): Shown {
+  const fields = new Set<string>();
+  const categories = new Set<Category>();
+  for (const event of events) {
+    const shown = shownByOne(event);
+    for (const field of shown.fields) fields.add(field);
+    for (const category of shown.categories) categories.add(category);
   }
   return { fields: [...fields].sort(), categories: [...categories].sort() };
 }

@@ -27,7 +27,7 @@ export function lostBasis(
     return groundsOf(row).some(([category, ground]) => {
       if (!affected(ground)) return false;
       const now = groundFor(
-        { event: undefined as never, agency: { agencyId: agency.agencyId, kind: agency.kind }, agreements: context.agreements, consents, at, purpose: row.purpose as Purpose },
+        { agency: { agencyId: agency.agencyId, kind: agency.kind }, agreements: context.agreements, consents, at, purpose: row.purpose as Purpose },
         category,
       );
       return 'reason' in now;

@@ -1,10 +1,11 @@
 import type { Database } from 'better-sqlite3';
 import { evolveConsents, NotFoundError, PersonEvent, Purpose, SubjectEvent, ConsentLedger } from '@onestop/domain';
 import { KeyDestroyedError, KeyStore, Pseudonymizer } from '@onestop/crypto';
-import { AgencyFacts, agreementsInForce, DecidableEvent, decide, Decision, Permit } from '@onestop/policy';
+import { AgencyFacts, agreementsInForce, DecidableEvent, decide, DecisionInput, groundsByGrant, groundsKey, Permit } from '@onestop/policy';
 import { EventRepository, OpenedEvent } from '../event-repository';
 import { groundName } from '../publisher/message-builder';
 import { PartnershipDirectory } from '../partnership-directory';
+import { deepFreeze } from '../deep-freeze';
 
 /** One event of a person's history as one agency may see it. */
 export interface VisibleEvent {
@@ -32,11 +33,27 @@ export interface Viewer {
   purpose: Purpose;
 }
 
+/** The last decision made about one event: for which viewer and grounds, and what it showed. */
+interface Decided {
+  context: string;
+  visible: VisibleEvent | undefined;
+}
+
+/** The consent events, the only ones `evolveConsents` folds. */
+const CONSENT_EVENTS: ReadonlySet<string> = new Set(['ConsentGiven.v1', 'ConsentWithdrawn.v1', 'ConsentExpired.v1']);
+
 /**
  * Reads a person's record through the sharing decision, so a caseworker sees exactly what
  * their agency may receive now for their purpose: the same rule that filters the feeds.
+ *
+ * Each event's last decision is kept with the event (opened events are immutable and shared),
+ * keyed by the viewer and the table of grounds by grant in force for them (`groundsKey`): the
+ * decision of an event depends on nothing else, so while agreements, consents and the moment
+ * leave that table as it was, reading the person again decides only the events recorded since.
  */
 export class PersonReader {
+  private readonly decided = new WeakMap<OpenedEvent, Decided>();
+
   constructor(
     private readonly db: Database,
     private readonly repository: EventRepository,
@@ -58,35 +75,48 @@ export class PersonReader {
   /** The consents as they stood at `at`, folded from the person's events up to then. */
   static consentsAt(events: readonly OpenedEvent<SubjectEvent>[], at: string): ConsentLedger {
     const t = Date.parse(at);
-    return events
-      .filter((e) => Date.parse(e.metadata.occurredAt) <= t)
-      .reduce((ledger, e) => evolveConsents(ledger, e as unknown as PersonEvent), new Map() as ConsentLedger);
+    let ledger: ConsentLedger = new Map();
+    for (const e of events) {
+      if (CONSENT_EVENTS.has(e.type) && Date.parse(e.metadata.occurredAt) <= t) ledger = evolveConsents(ledger, e as unknown as PersonEvent);
+    }
+    return ledger;
   }
 
   /** Decides every event for the viewer at `at`; returns the permitted ones, filtered. */
   async visibleHistory(personId: string, viewer: Viewer, at: string): Promise<VisibleEvent[]> {
     const events = await this.events(personId);
-    const consents = PersonReader.consentsAt(events, at);
     const agreements = this.directory.agreementVersions();
-    const inForce = agreementsInForce(agreements, at);
-    const groundsFound = new Map();
+    const question = { agency: viewer.agency, purpose: viewer.purpose, agreements, inForce: agreementsInForce(agreements, at), consents: PersonReader.consentsAt(events, at), at };
+    const groundsFound = groundsByGrant(question);
+    const context = `${viewer.agency.agencyId}\u0000${viewer.agency.kind}\u0000${viewer.purpose}${groundsKey(groundsFound)}`;
     const visible: VisibleEvent[] = [];
     for (const e of events) {
-      const decision: Decision = decide({ event: e as unknown as DecidableEvent, agency: viewer.agency, agreements, inForce, groundsFound, consents, at, purpose: viewer.purpose });
-      if (!decision.permit) continue;
-      visible.push({
-        id: e.id,
-        type: e.type,
-        stream: e.stream,
-        revision: e.revision,
-        occurredAt: e.metadata.occurredAt,
-        recordedBy: e.metadata.recordedBy,
-        data: decision.data,
-        basis: groundName(decision.primary),
-        explanation: decision.primary,
-      });
+      let decided = this.decided.get(e);
+      if (decided?.context !== context) {
+        decided = { context, visible: this.decide(e, { ...question, groundsFound }) };
+        this.decided.set(e, decided);
+      }
+      if (decided.visible) visible.push(decided.visible);
     }
     return visible;
+  }
+
+  /** One event as the viewer may see it, or nothing. */
+  private decide(e: OpenedEvent<SubjectEvent>, question: Omit<DecisionInput, 'event'>): VisibleEvent | undefined {
+    const decision = decide({ ...question, event: e as unknown as DecidableEvent });
+    if (!decision.permit) return undefined;
+    // Frozen through: shared by later reads, which reuse its JSON and what it shows.
+    return deepFreeze({
+      id: e.id,
+      type: e.type,
+      stream: e.stream,
+      revision: e.revision,
+      occurredAt: e.metadata.occurredAt,
+      recordedBy: e.metadata.recordedBy,
+      data: decision.data,
+      basis: groundName(decision.primary),
+      explanation: decision.primary,
+    });
   }
 
   /** The person's per-agency pseudonym. */

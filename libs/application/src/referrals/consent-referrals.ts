@@ -141,7 +141,7 @@ export class ConsentReferrals {
     const agency = this.runtime.directory.agency(agencyId);
     if (!agency) return false;
     const agreements = this.runtime.directory.agreementVersions();
-    const ground = groundFor({ event: undefined as never, agency: { agencyId, kind: agency.kind }, agreements, consents, at, purpose: 'referral' }, 'referral');
+    const ground = groundFor({ agency: { agencyId, kind: agency.kind }, agreements, consents, at, purpose: 'referral' }, 'referral');
     return !('reason' in ground);
   }
 
