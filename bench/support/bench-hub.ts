@@ -12,7 +12,7 @@ export interface BenchData {
   dataDir: string;
   manifest: BenchManifest;
   people: string[];
-  token(agencyId: string, roles: Role[]): Promise<string>;
+  token(agencyId: string, roles: Role[], claims?: Record<string, unknown>): Promise<string>;
   remove(): void;
 }
 
@@ -35,7 +35,7 @@ export function dataFor(dataDir: string, manifest: BenchManifest, people: string
     dataDir,
     manifest,
     people,
-    token: (agencyId, roles) => mintToken(keyOf(manifest, agencyId), roles),
+    token: (agencyId, roles, claims) => mintToken(keyOf(manifest, agencyId), roles, undefined, claims),
     remove: () => rmSync(dataDir, { recursive: true, force: true }),
   };
 }

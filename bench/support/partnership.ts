@@ -54,12 +54,12 @@ export async function agencyKeys(agencyIds: readonly string[]): Promise<AgencyKe
 const imported = new Map<string, Promise<KeyLike | Uint8Array>>();
 const cacheKey = (key: AgencyKey): string => `${key.issuer}\u0000${String(key.privateJwk.d)}`;
 
-/** A real ES256 token for the agency's user, valid for `ttlSeconds` (default two hours). */
-export async function mintToken(key: AgencyKey, roles: Role[], ttlSeconds = 7200): Promise<string> {
+/** A real ES256 token for the agency's user, valid for `ttlSeconds` (default two hours); `claims` adds claims (a `purpose`). */
+export async function mintToken(key: AgencyKey, roles: Role[], ttlSeconds = 7200, claims: Record<string, unknown> = {}): Promise<string> {
   let signing = imported.get(cacheKey(key));
   if (!signing) imported.set(cacheKey(key), (signing = importJWK(key.privateJwk, 'ES256')));
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ agency: key.agencyId, roles })
+  return new SignJWT({ ...claims, agency: key.agencyId, roles })
     .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'JWT' })
     .setIssuer(key.issuer)
     .setAudience(AUDIENCE)

@@ -81,11 +81,24 @@ export class EventRepository {
    */
   async readStream<E extends HubEvent>(stream: string): Promise<OpenedEvent<E>[]> {
     const erasures = this.codec.erasures();
-    const cached = [...(this.opened.get(stream, erasures) ?? [])];
-    const recorded = await this.store.readStream(stream, cached.length > 0 ? { fromRevision: cached.length } : {});
+    const known = [...(this.opened.get(stream, erasures) ?? [])];
+    const recorded = await this.store.readStream(stream, known.length > 0 ? { fromRevision: known.length } : {});
+    return this.withTail(stream, erasures, known, recorded) as OpenedEvent<E>[];
+  }
+
+  /** Several whole streams, opened, as `readStream` gives each: one store read brings all their new events. */
+  async readStreams<E extends HubEvent>(streams: readonly string[]): Promise<OpenedEvent<E>[][]> {
+    const erasures = this.codec.erasures();
+    const known = streams.map((stream) => [...(this.opened.get(stream, erasures) ?? [])]);
+    const recorded = await this.store.readStreams(streams.map((stream, i) => ({ stream, fromRevision: known[i].length })));
+    return streams.map((stream, i) => this.withTail(stream, erasures, known[i], recorded[i]) as OpenedEvent<E>[]);
+  }
+
+  /** The events known of a stream followed by those just read, opened, frozen and kept for the next read. */
+  private withTail(stream: string, erasures: number, known: OpenedEvent[], recorded: readonly RecordedEvent[]): OpenedEvent[] {
     const tail = recorded.map((e) => deepFreeze(this.open(e)));
     this.opened.extend(stream, erasures, tail);
-    return [...cached, ...tail] as OpenedEvent<E>[];
+    return known.concat(tail);
   }
 
   async load<C, E extends HubEvent, S, X>(stream: string, decider: Decider<C, E, S, X>) {

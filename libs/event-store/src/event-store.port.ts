@@ -21,6 +21,13 @@
 export interface EventStore {
   append(stream: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /**
+   * Several streams forwards, each from its own revision (inclusive): for each read, in the order
+   * given, the stream's events from there in revision order (none for a stream that does not
+   * exist or has nothing there). What `readStream` gives for each, in one call: a person's history
+   * reads the new events of their record and of every referral about them.
+   */
+  readStreams(reads: readonly StreamRead[]): Promise<RecordedEvent[][]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /**
    * Delivers every event after `fromPosition` (exclusive; `undefined` means from the start) in
@@ -77,6 +84,12 @@ export interface ReadStreamOptions {
   /** Inclusive start revision; defaults to the start (forwards) or the end (backwards). */
   fromRevision?: number;
   maxCount?: number;
+}
+
+/** One stream to read forwards from a revision (inclusive). */
+export interface StreamRead {
+  stream: string;
+  fromRevision: number;
 }
 
 export interface ReadAllOptions {

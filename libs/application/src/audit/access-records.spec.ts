@@ -1,4 +1,5 @@
 import { deepFreeze } from '../deep-freeze';
+import { withMemo } from '../reads/event-memo';
 import { shownBy } from './access-records';
 
 describe('shownBy (what an access record says was seen)', () => {
@@ -23,8 +24,8 @@ describe('shownBy (what an access record says was seen)', () => {
     expect(shown).toEqual({ fields: ['needs.accommodation'], categories: ['accommodation'] });
   });
 
-  it('gives the same for a frozen event read again (worked out once) as for its unfrozen copy, which is worked out each time', () => {
-    const frozen = deepFreeze({ type: 'NeedsAssessed.v1', data: { personId: 'p-1', needs: { finances: { level: 'low' } } } });
+  it('gives the same for a shared event read again (worked out once, kept in its memo) as for a plain copy, worked out each time', () => {
+    const frozen = deepFreeze(withMemo({ type: 'NeedsAssessed.v1', data: { personId: 'p-1', needs: { finances: { level: 'low' } } } }));
     const expected = { fields: ['needs.finances', 'personId'], categories: ['finances', 'identity'] };
     expect(shownBy([frozen])).toEqual(expected);
     expect(shownBy([frozen, frozen])).toEqual(expected);

@@ -1,4 +1,5 @@
 import { categoriesOfField, Category, isSubjectEventType, SUBJECT_EVENT_SCHEMAS } from '@onestop/domain';
+import { memoOf } from '../reads/event-memo';
 
 /** What a read showed: the field paths (`needs.accommodation`) and the categories they belong to. */
 export interface Shown {
@@ -16,13 +17,10 @@ const subField = (name: string, key: string): string => {
   return path;
 };
 
-/** What one frozen event shows, worked out once: a reader's decided events are shared by later reads. */
-const shownByEvent = new WeakMap<object, Shown>();
-
 /** The fields and categories one event shows (unsorted, each once). */
 function shownByOne(event: { type: string; data: Record<string, unknown> }): Shown {
-  const known = shownByEvent.get(event);
-  if (known) return known;
+  const memo = memoOf(event);
+  if (memo?.shown) return memo.shown;
   const fields = new Set<string>();
   const categories = new Set<Category>();
   if (isSubjectEventType(event.type)) {
@@ -43,7 +41,7 @@ function shownByOne(event: { type: string; data: Record<string, unknown> }): Sho
     }
   }
   const shown = { fields: [...fields], categories: [...categories] };
-  if (Object.isFrozen(event) && Object.isFrozen(event.data)) shownByEvent.set(event, shown);
+  if (memo) memo.shown = shown;
   return shown;
 }
 

@@ -1,3 +1,4 @@
+import { memoOf } from './event-memo';
 import type { VisibleEvent } from './person-reader';
 
 /** The body of a history read, in the order of its keys. */
@@ -8,13 +9,11 @@ export interface HistoryView {
   breakGlass?: Record<string, unknown>;
 }
 
-/** Each event's JSON, made once: a reader's decided events are frozen and shared by later reads. */
-const eventJson = new WeakMap<VisibleEvent, Buffer>();
-
+/** The event's JSON: made once for an event a reader shares between reads (it has a memo). */
 function jsonOf(event: VisibleEvent): Buffer {
-  let json = eventJson.get(event);
-  if (!json) eventJson.set(event, (json = Buffer.from(JSON.stringify(event))));
-  return json;
+  const memo = memoOf(event);
+  if (!memo) return Buffer.from(JSON.stringify(event));
+  return (memo.json ??= Buffer.from(JSON.stringify(event)));
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { evolveConsents, NotFoundError, PersonEvent, Purpose, SubjectEvent, ConsentLedger } from '@onestop/domain';
 import { KeyDestroyedError, KeyStore, Pseudonymizer } from '@onestop/crypto';
 import { AgencyFacts, agreementsInForce, DecidableEvent, decide, DecisionInput, groundsByGrant, groundsKey, Permit } from '@onestop/policy';
@@ -6,6 +6,7 @@ import { EventRepository, OpenedEvent } from '../event-repository';
 import { groundName } from '../publisher/message-builder';
 import { PartnershipDirectory } from '../partnership-directory';
 import { deepFreeze } from '../deep-freeze';
+import { withMemo } from './event-memo';
 
 /** One event of a person's history as one agency may see it. */
 export interface VisibleEvent {
@@ -53,23 +54,25 @@ const CONSENT_EVENTS: ReadonlySet<string> = new Set(['ConsentGiven.v1', 'Consent
  */
 export class PersonReader {
   private readonly decided = new WeakMap<OpenedEvent, Decided>();
+  private readonly referralsOf: Statement<[string]>;
 
   constructor(
-    private readonly db: Database,
+    db: Database,
     private readonly repository: EventRepository,
     private readonly directory: PartnershipDirectory,
     private readonly keys: KeyStore,
     private readonly pseudonyms: Pseudonymizer,
-  ) {}
+  ) {
+    this.referralsOf = db.prepare<[string]>('SELECT referral_id FROM rm_referrals WHERE person_id = ?').pluck();
+  }
 
   /** Every event about the person (person stream and their referrals), in recorded order. */
   async events(personId: string): Promise<OpenedEvent<SubjectEvent>[]> {
     if (this.keys.destroyedAt(personId)) throw new KeyDestroyedError();
-    const own = await this.repository.readStream<PersonEvent>(`person-${personId}`);
+    const referralIds = this.referralsOf.all(personId) as string[];
+    const [own, ...referrals] = await this.repository.readStreams<SubjectEvent>([`person-${personId}`, ...referralIds.map((id) => `referral-${id}`)]);
     if (own.length === 0) throw new NotFoundError('person', personId);
-    const referralIds = this.db.prepare('SELECT referral_id FROM rm_referrals WHERE person_id = ?').pluck().all(personId) as string[];
-    const referrals = await Promise.all(referralIds.map((id) => this.repository.readStream<SubjectEvent>(`referral-${id}`)));
-    return [...own, ...referrals.flat()].sort((a, b) => a.position - b.position) as OpenedEvent<SubjectEvent>[];
+    return own.concat(...referrals).sort((a, b) => a.position - b.position);
   }
 
   /** The consents as they stood at `at`, folded from the person's events up to then. */
@@ -105,8 +108,8 @@ export class PersonReader {
   private decide(e: OpenedEvent<SubjectEvent>, question: Omit<DecisionInput, 'event'>): VisibleEvent | undefined {
     const decision = decide({ ...question, event: e as unknown as DecidableEvent });
     if (!decision.permit) return undefined;
-    // Frozen through: shared by later reads, which reuse its JSON and what it shows.
-    return deepFreeze({
+    // Frozen through: shared by later reads, which reuse its JSON and what it shows (its memo).
+    return deepFreeze(withMemo({
       id: e.id,
       type: e.type,
       stream: e.stream,
@@ -116,7 +119,7 @@ export class PersonReader {
       data: decision.data,
       basis: groundName(decision.primary),
       explanation: decision.primary,
-    });
+    }));
   }
 
   /** The person's per-agency pseudonym. */

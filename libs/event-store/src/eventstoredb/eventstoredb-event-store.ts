@@ -27,6 +27,7 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamRead,
   SubscribeOptions,
   Subscription,
 } from '../event-store.port';
@@ -114,6 +115,15 @@ export class EventStoreDbEventStore implements EventStore {
       throw translateEsdbError(error, `reading ${stream}`);
     }
     return events;
+  }
+
+  /** Each stream read on its own, all at once (the client multiplexes them on one connection). */
+  async readStreams(reads: readonly StreamRead[]): Promise<RecordedEvent[][]> {
+    for (const { stream, fromRevision } of reads) {
+      validateStreamName(stream);
+      validateCount('fromRevision', fromRevision);
+    }
+    return Promise.all(reads.map(({ stream, fromRevision }) => this.readStream(stream, { fromRevision })));
   }
 
   /**

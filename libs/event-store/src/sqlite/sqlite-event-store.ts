@@ -9,6 +9,7 @@ import type {
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
+  StreamRead,
   RecordedEvent,
   SubscribeOptions,
   Subscription,
@@ -135,6 +136,14 @@ export class SqliteEventStore implements EventStore {
         ? this.queries.readStreamBackwards(stream, options.fromRevision, options.maxCount)
         : this.queries.readStreamForwards(stream, options.fromRevision ?? 0, options.maxCount),
     );
+  }
+
+  async readStreams(reads: readonly StreamRead[]): Promise<RecordedEvent[][]> {
+    for (const { stream, fromRevision } of reads) {
+      validateStreamName(stream);
+      validateCount('fromRevision', fromRevision);
+    }
+    return this.read(() => this.queries.readStreamsForwards(reads.map(({ stream, fromRevision }) => [stream, fromRevision] as const)));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {

@@ -61,6 +61,7 @@ export class SqliteQueries {
   private readonly placesFrom: Statement<[string, number, number], StoredPlace>;
   private readonly streamForwards: Statement<[string, number, number], EventRow>;
   private readonly streamBackwards: Statement<[string, number, number], EventRow>;
+  private readonly streamsForwards: Statement<[string], EventRow & { read: number }>;
   private readonly allForwards: Statement<[number, number], EventRow>;
   private readonly allBackwards: Statement<[number, number], EventRow>;
 
@@ -79,6 +80,14 @@ export class SqliteQueries {
     );
     this.streamBackwards = db.prepare(
       `SELECT ${COLUMNS} FROM es_events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+    );
+    // One statement for any number of streams: the reads come as a JSON array of [stream, from]
+    // pairs, each looked up through the (stream, revision) index.
+    this.streamsForwards = db.prepare(
+      `SELECT r.key AS read, ${COLUMNS.split(', ').map((c) => `e.${c}`).join(', ')}
+         FROM json_each(?) AS r CROSS JOIN es_events AS e
+        WHERE e.stream = r.value ->> 0 AND e.revision >= r.value ->> 1
+        ORDER BY r.key, e.revision`,
     );
     this.allForwards = db.prepare(`SELECT ${COLUMNS} FROM es_events WHERE position > ? ORDER BY position LIMIT ?`);
     this.allBackwards = db.prepare(
@@ -107,6 +116,14 @@ export class SqliteQueries {
 
   readStreamForwards(stream: string, fromRevision: number, maxCount?: number): RecordedEvent[] {
     return this.streamForwards.all(stream, fromRevision, maxCount ?? NO_LIMIT).map(toRecordedEvent);
+  }
+
+  /** For each `[stream, fromRevision]`, in order, the stream's events from there. */
+  readStreamsForwards(reads: ReadonlyArray<readonly [string, number]>): RecordedEvent[][] {
+    const found: RecordedEvent[][] = reads.map(() => []);
+    if (reads.length === 0) return found;
+    for (const row of this.streamsForwards.all(JSON.stringify(reads))) found[row.read].push(toRecordedEvent(row));
+    return found;
   }
 
   readStreamBackwards(stream: string, fromRevision: number | undefined, maxCount?: number): RecordedEvent[] {

@@ -1,4 +1,4 @@
-import type { EventStore } from '@onestop/event-store';
+import { StoreInvalidRequestError, type EventStore } from '@onestop/event-store';
 import {
   expectStrictlyDecreasing,
   expectStrictlyIncreasing,
@@ -35,6 +35,41 @@ export function readContract(context: ContractContext): void {
     it('returns no events for a stream that does not exist', async () => {
       expect(await store().readStream(newStream())).toEqual([]);
       expect(await store().readStream(newStream(), { direction: 'backwards' })).toEqual([]);
+    });
+  });
+
+  describe('readStreams', () => {
+    it('reads several streams at once, each from its own revision, as reading each would', async () => {
+      const [a, b, empty, missing] = [newStream(), newStream('referral'), newStream(), newStream()];
+      const [inA, inB] = [newEvents(4), newEvents(2)];
+      await store().append(a, inA.slice(0, 2));
+      await store().append(b, inB);
+      await store().append(a, inA.slice(2));
+      await store().append(empty, newEvents(1));
+      const reads = [
+        { stream: b, fromRevision: 0 },
+        { stream: a, fromRevision: 1 },
+        { stream: missing, fromRevision: 0 },
+        { stream: empty, fromRevision: 1 },
+        { stream: a, fromRevision: 3 },
+      ];
+      const read = await store().readStreams(reads);
+      expect(read.map(ids)).toEqual([ids(inB), ids(inA.slice(1)), [], [], ids(inA.slice(3))]);
+      for (const [i, { stream, fromRevision }] of reads.entries()) expect(read[i]).toEqual(await store().readStream(stream, { fromRevision }));
+      expect(await store().readStreams([])).toEqual([]);
+    });
+
+    it('reads a hundred streams in one call', async () => {
+      const streams = Array.from({ length: 100 }, () => newStream('referral'));
+      for (const stream of streams) await store().append(stream, newEvents(2));
+      const read = await store().readStreams(streams.map((stream, i) => ({ stream, fromRevision: i % 3 })));
+      expect(read.map((events) => events.length)).toEqual(streams.map((_, i) => Math.max(0, 2 - (i % 3))));
+      expect(read.every((events, i) => events.every((e) => e.stream === streams[i]))).toBe(true);
+    });
+
+    it('refuses a bad stream name or revision as readStream does', async () => {
+      await expect(store().readStreams([{ stream: '', fromRevision: 0 }])).rejects.toThrow(StoreInvalidRequestError);
+      await expect(store().readStreams([{ stream: newStream(), fromRevision: -1 }])).rejects.toThrow(StoreInvalidRequestError);
     });
   });
 
