@@ -160,14 +160,18 @@ export function decide(input: DecisionInput): Decision {
 
   const data: Record<string, unknown> = {};
   const weight: Weight[] = [];
-  for (const [name, value] of Object.entries(event.data)) {
+  for (const name of Object.keys(event.data)) {
+    const value = event.data[name];
     const rule = Object.hasOwn(schema, name) ? schema[name] : undefined;
     if (!rule || rule.kind === 'subject' || value === undefined) continue;
     if (rule.kind === 'byKey') {
-      const categories = new Set(categoriesOfField(rule, value));
-      const kept = Object.fromEntries(Object.entries(value as object).filter(([key]) => categories.has(key as Category) && judge(key as Category)));
-      if (Object.keys(kept).length > 0) data[name] = kept;
-      for (const key of Object.keys(kept)) bump(weight, grounds[key as Category]);
+      let kept: Record<string, unknown> | undefined;
+      for (const category of categoriesOfField(rule, value)) {
+        if (!judge(category)) continue;
+        (kept ??= {})[category] = (value as Record<string, unknown>)[category];
+        bump(weight, grounds[category]);
+      }
+      if (kept) data[name] = kept;
       continue;
     }
     if (judge(rule.category)) {
@@ -181,8 +185,10 @@ export function decide(input: DecisionInput): Decision {
     return { permit: false, purpose, reasons, refused };
   }
   if (typeof event.data.personId === 'string' && judge('identity')) data.personId = event.data.personId;
-  const primary = weight.sort((a, b) => b.fields - a.fields)[0].ground;
-  return { permit: true, purpose, data, fields, grounds, primary, refused };
+  // The ground covering the most fields; of those covering as many, the first counted.
+  let primary = weight[0];
+  for (const w of weight) if (w.fields > primary.fields) primary = w;
+  return { permit: true, purpose, data, fields, grounds, primary: primary.ground, refused };
 }
 
 /** How many kept fields a ground permitted. */
