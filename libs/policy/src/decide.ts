@@ -65,7 +65,8 @@ export function groundsKey(grounds: ReadonlyMap<Category, Ground | Refusal>): st
   let key = '';
   for (const category of CATEGORIES) {
     const found = grounds.get(category);
-    key += !found || isRefusal(found) ? '|-' : found.kind === 'grant' ? `|${found.agreementId} ${found.version} ${found.grant} ${found.basis} ${found.consentId ?? ''}` : `|${found.kind}`;
+    // NUL cannot occur in an agreement or consent id, so no two tables read alike.
+    key += !found || isRefusal(found) ? '\u0000-' : found.kind === 'grant' ? `\u0000${found.agreementId}\u0001${found.version}\u0001${found.grant}\u0001${found.basis}\u0001${found.consentId ?? ''}` : `\u0000${found.kind}`;
   }
   return key;
 }

@@ -9,11 +9,22 @@ export interface HistoryView {
   breakGlass?: Record<string, unknown>;
 }
 
+const utf8 = new TextEncoder();
+
+/**
+ * JSON as UTF-8 bytes of its own. Not `Buffer.from`, which slices small strings out of a shared
+ * 8 KB pool: a kept slice would keep its neighbours' bytes (other people's data) alive with it.
+ */
+function bytesOf(json: string): Buffer {
+  const bytes = utf8.encode(json);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /** The event's JSON: made once for an event a reader shares between reads (it has a memo). */
 function jsonOf(event: VisibleEvent): Buffer {
   const memo = memoOf(event);
   if (!memo) return Buffer.from(JSON.stringify(event));
-  return (memo.json ??= Buffer.from(JSON.stringify(event)));
+  return (memo.json ??= bytesOf(JSON.stringify(event)));
 }
 
 /**
