@@ -2,7 +2,7 @@
 export function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
+    for (const key in value) deepFreeze(value[key]);
   }
   return value;
 }

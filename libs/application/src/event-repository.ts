@@ -4,6 +4,7 @@ import { EventCodec } from '@onestop/crypto';
 import { EventStore, ExpectedRevision, RecordedEvent, StreamVersionConflictError } from '@onestop/event-store';
 import { OpenedStreamCache } from './opened-stream-cache';
 import { deepFreeze } from './deep-freeze';
+import { withMemo } from './reads/event-memo';
 
 /** A stored event opened for the domain: data decrypted, metadata typed. */
 export interface OpenedEvent<E extends HubEvent = HubEvent> {
@@ -77,7 +78,8 @@ export class EventRepository {
   /**
    * The whole stream, opened. Events already opened are taken from memory; the rest (all of
    * it the first time) is read from the store, so appends by other processes are always seen.
-   * The events returned are frozen: they are shared with later readers.
+   * The events returned are frozen: they are shared with later readers, who may keep what they
+   * work out about one in its memo (`memoOf`).
    */
   async readStream<E extends HubEvent>(stream: string): Promise<OpenedEvent<E>[]> {
     const erasures = this.codec.erasures();
@@ -96,7 +98,7 @@ export class EventRepository {
 
   /** The events known of a stream followed by those just read, opened, frozen and kept for the next read. */
   private withTail(stream: string, erasures: number, known: OpenedEvent[], recorded: readonly RecordedEvent[]): OpenedEvent[] {
-    const tail = recorded.map((e) => deepFreeze(this.open(e)));
+    const tail = recorded.map((e) => deepFreeze(withMemo(this.open(e))));
     this.opened.extend(stream, erasures, tail);
     return known.concat(tail);
   }

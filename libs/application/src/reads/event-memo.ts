@@ -1,8 +1,14 @@
 import type { Shown } from '../audit/access-records';
+import type { VisibleEvent } from './person-reader';
 
-/** What is worked out once about an event a reader shares between reads: its JSON and what it shows. */
+/** What is worked out once about an event that readers share between reads. */
 export interface EventMemo {
+  /** Of an opened event: its last decision for a reader, for which viewer and grounds (`PersonReader`). */
+  decided?: { context: string; visible: VisibleEvent | undefined };
+  /** Of an event as shown: whether it was sent before, and its JSON as UTF-8 once sent again. */
+  sent?: boolean;
   json?: Buffer;
+  /** Of an event as shown: the fields and categories it shows. */
   shown?: Shown;
 }
 

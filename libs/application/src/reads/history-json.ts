@@ -20,25 +20,39 @@ function bytesOf(json: string): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** The event's JSON: made once for an event a reader shares between reads (it has a memo). */
-function jsonOf(event: VisibleEvent): Buffer {
-  const memo = memoOf(event);
-  if (!memo) return Buffer.from(JSON.stringify(event));
-  return (memo.json ??= bytesOf(JSON.stringify(event)));
-}
-
 /**
  * `JSON.stringify(view)`, byte for byte, as UTF-8: a thousand events of a person's history are
  * most of a megabyte, and serialising and encoding them again on every read of the person cost
- * as much as deciding them. Events already serialised are copied, not serialised again.
+ * as much as deciding them. An event a reader shares (it has a memo) is serialised on its own
+ * and kept from the second time it is sent, then copied; the others, and those sent for the
+ * first time, are serialised together, as one array, so that a first read pays no more than
+ * that.
  */
 export function historyJson(view: HistoryView): Buffer {
+  const segments: Buffer[] = [];
+  let run: VisibleEvent[] = [];
+  const endRun = () => {
+    if (run.length > 0) segments.push(Buffer.from(JSON.stringify(run).slice(1, -1)));
+    run = [];
+  };
+  for (const event of view.events) {
+    const memo = memoOf(event);
+    if (memo?.sent) {
+      endRun();
+      segments.push((memo.json ??= bytesOf(JSON.stringify(event))));
+      continue;
+    }
+    if (memo) memo.sent = true;
+    run.push(event);
+  }
+  endRun();
   const parts: Buffer[] = [Buffer.from(`{"pseudonym":${JSON.stringify(view.pseudonym)},"purpose":${JSON.stringify(view.purpose)},"events":[`)];
-  const comma = Buffer.from(',');
-  view.events.forEach((event, i) => {
-    if (i > 0) parts.push(comma);
-    parts.push(jsonOf(event));
+  segments.forEach((segment, i) => {
+    if (i > 0) parts.push(COMMA);
+    parts.push(segment);
   });
   parts.push(Buffer.from(view.breakGlass === undefined ? ']}' : `],"breakGlass":${JSON.stringify(view.breakGlass)}}`));
   return Buffer.concat(parts);
 }
+
+const COMMA = Buffer.from(',');

@@ -6,7 +6,7 @@ import { EventRepository, OpenedEvent } from '../event-repository';
 import { groundName } from '../publisher/message-builder';
 import { PartnershipDirectory } from '../partnership-directory';
 import { deepFreeze } from '../deep-freeze';
-import { withMemo } from './event-memo';
+import { memoOf, withMemo } from './event-memo';
 
 /** One event of a person's history as one agency may see it. */
 export interface VisibleEvent {
@@ -34,12 +34,6 @@ export interface Viewer {
   purpose: Purpose;
 }
 
-/** The last decision made about one event: for which viewer and grounds, and what it showed. */
-interface Decided {
-  context: string;
-  visible: VisibleEvent | undefined;
-}
-
 /** The consent events, the only ones `evolveConsents` folds. */
 const CONSENT_EVENTS: ReadonlySet<string> = new Set(['ConsentGiven.v1', 'ConsentWithdrawn.v1', 'ConsentExpired.v1']);
 
@@ -47,13 +41,12 @@ const CONSENT_EVENTS: ReadonlySet<string> = new Set(['ConsentGiven.v1', 'Consent
  * Reads a person's record through the sharing decision, so a caseworker sees exactly what
  * their agency may receive now for their purpose: the same rule that filters the feeds.
  *
- * Each event's last decision is kept with the event (opened events are immutable and shared),
- * keyed by the viewer and the table of grounds by grant in force for them (`groundsKey`): the
+ * Each event's last decision is kept in the event's memo (opened events are frozen and shared),
+ * with the viewer and the table of grounds by grant in force for them (`groundsKey`): the
  * decision of an event depends on nothing else, so while agreements, consents and the moment
  * leave that table as it was, reading the person again decides only the events recorded since.
  */
 export class PersonReader {
-  private readonly decided = new WeakMap<OpenedEvent, Decided>();
   private readonly referralsOf: Statement<[string]>;
 
   constructor(
@@ -92,12 +85,14 @@ export class PersonReader {
     const question = { agency: viewer.agency, purpose: viewer.purpose, agreements, inForce: agreementsInForce(agreements, at), consents: PersonReader.consentsAt(events, at), at };
     const groundsFound = groundsByGrant(question);
     const context = `${viewer.agency.agencyId}\u0000${viewer.agency.kind}\u0000${viewer.purpose}${groundsKey(groundsFound)}`;
+    const input = { ...question, groundsFound };
     const visible: VisibleEvent[] = [];
     for (const e of events) {
-      let decided = this.decided.get(e);
+      const memo = memoOf(e);
+      let decided = memo?.decided;
       if (decided?.context !== context) {
-        decided = { context, visible: this.decide(e, { ...question, groundsFound }) };
-        this.decided.set(e, decided);
+        decided = { context, visible: this.decide(e, input) };
+        if (memo) memo.decided = decided;
       }
       if (decided.visible) visible.push(decided.visible);
     }
