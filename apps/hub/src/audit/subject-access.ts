@@ -1,4 +1,4 @@
-import { HubRuntime, PersonReader, shownBy, summarise, VisibleEvent } from '@onestop/application';
+import { eventAsShown, HubRuntime, PersonReader, shownBy, summarise, VisibleEvent } from '@onestop/application';
 import { AuditKind, AuditRecord } from '@onestop/audit';
 
 /** Every audit record about the person, oldest first. */
@@ -22,17 +22,7 @@ const ofKind = (records: AuditRecord[], ...kinds: AuditKind[]) => records.filter
  */
 export async function subjectAccessReport(runtime: HubRuntime, reader: PersonReader, personId: string) {
   const events = await reader.events(personId);
-  const asSeen: VisibleEvent[] = events.map((e) => ({
-    id: e.id,
-    type: e.type,
-    stream: e.stream,
-    revision: e.revision,
-    occurredAt: e.metadata.occurredAt,
-    recordedBy: e.metadata.recordedBy,
-    data: e.data as Record<string, unknown>,
-    basis: 'subject-access',
-    explanation: { kind: 'own-record' },
-  }));
+  const asSeen: VisibleEvent[] = events.map((e) => eventAsShown(e, e.data as Record<string, unknown>, 'subject-access', { kind: 'own-record' }));
   const records = recordsAbout(runtime, personId);
   const retracted = new Set(ofKind(records, 'retraction').flatMap((r) => ((r.detail?.retractedIds as string[] | undefined) ?? []).map((id) => `${r.agencyId}\u0000${id}`)));
   const summary = summarise(`hub:${personId}`, asSeen, events.filter((e) => e.stream === `person-${personId}`).length - 1);

@@ -1,5 +1,5 @@
 import { isSubjectEventType } from '@onestop/domain';
-import { PersonReader, VisibleEvent } from './person-reader';
+import { eventAsShown, PersonReader, VisibleEvent } from './person-reader';
 
 /** Events that are the record's own bookkeeping, not about the person's circumstances. */
 const BOOKKEEPING = new Set(['BreakGlassOpened.v1', 'BreakGlassReviewed.v1', 'PersonErased.v1']);
@@ -12,15 +12,5 @@ export async function breakGlassHistory(reader: PersonReader, personId: string, 
   const events = await reader.events(personId);
   return events
     .filter((e) => isSubjectEventType(e.type) && !BOOKKEEPING.has(e.type))
-    .map((e) => ({
-      id: e.id,
-      type: e.type,
-      stream: e.stream,
-      revision: e.revision,
-      occurredAt: e.metadata.occurredAt,
-      recordedBy: e.metadata.recordedBy,
-      data: e.data as Record<string, unknown>,
-      basis: 'vital-interests',
-      explanation: { kind: 'break-glass', grantId, basis: 'vital-interests' },
-    }));
+    .map((e) => eventAsShown(e, e.data as Record<string, unknown>, 'vital-interests', { kind: 'break-glass', grantId, basis: 'vital-interests' }));
 }

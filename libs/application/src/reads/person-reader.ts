@@ -21,6 +21,11 @@ export interface VisibleEvent {
   explanation: Permit['primary'] | BreakGlassGround;
 }
 
+/** An opened event as shown: its place, when and by whom it was recorded, `data`, and on what ground. */
+export function eventAsShown(e: OpenedEvent, data: Record<string, unknown>, basis: string, explanation: VisibleEvent['explanation']): VisibleEvent {
+  return { id: e.id, type: e.type, stream: e.stream, revision: e.revision, occurredAt: e.metadata.occurredAt, recordedBy: e.metadata.recordedBy, data, basis, explanation };
+}
+
 /** Why an event was shown under emergency access: a break-glass grant, basis `vital-interests`. */
 export interface BreakGlassGround {
   kind: 'break-glass';
@@ -104,17 +109,7 @@ export class PersonReader {
     const decision = decide({ ...question, event: e as unknown as DecidableEvent });
     if (!decision.permit) return undefined;
     // Frozen through: shared by later reads, which reuse its JSON and what it shows (its memo).
-    return deepFreeze(withMemo({
-      id: e.id,
-      type: e.type,
-      stream: e.stream,
-      revision: e.revision,
-      occurredAt: e.metadata.occurredAt,
-      recordedBy: e.metadata.recordedBy,
-      data: decision.data,
-      basis: groundName(decision.primary),
-      explanation: decision.primary,
-    }));
+    return deepFreeze(withMemo(eventAsShown(e, decision.data, groundName(decision.primary), decision.primary)));
   }
 
   /** The person's per-agency pseudonym. */
