@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { evolveConsents, NotFoundError, PersonEvent, Purpose, SubjectEvent, ConsentLedger } from '@onestop/domain';
+import { CONSENT_EVENT_TYPES, evolveConsents, NotFoundError, PersonEvent, Purpose, SubjectEvent, ConsentLedger } from '@onestop/domain';
 import { KeyDestroyedError, KeyStore, Pseudonymizer } from '@onestop/crypto';
 import { AgencyFacts, agreementsInForce, DecidableEvent, decide, DecisionInput, groundsByGrant, groundsKey, Permit } from '@onestop/policy';
 import { EventRepository, OpenedEvent } from '../event-repository';
@@ -39,9 +39,6 @@ export interface Viewer {
   purpose: Purpose;
 }
 
-/** The consent events, the only ones `evolveConsents` folds. */
-const CONSENT_EVENTS: ReadonlySet<string> = new Set(['ConsentGiven.v1', 'ConsentWithdrawn.v1', 'ConsentExpired.v1']);
-
 /**
  * Reads a person's record through the sharing decision, so a caseworker sees exactly what
  * their agency may receive now for their purpose: the same rule that filters the feeds.
@@ -78,7 +75,7 @@ export class PersonReader {
     const t = Date.parse(at);
     let ledger: ConsentLedger = new Map();
     for (const e of events) {
-      if (CONSENT_EVENTS.has(e.type) && Date.parse(e.metadata.occurredAt) <= t) ledger = evolveConsents(ledger, e as unknown as PersonEvent);
+      if (CONSENT_EVENT_TYPES.has(e.type) && Date.parse(e.metadata.occurredAt) <= t) ledger = evolveConsents(ledger, e as unknown as PersonEvent);
     }
     return ledger;
   }

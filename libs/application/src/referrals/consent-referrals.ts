@@ -1,4 +1,5 @@
 import {
+  CONSENT_EVENT_TYPES,
   ConsentLedger,
   consentCovers,
   DomainError,
@@ -28,7 +29,6 @@ export interface FollowUp {
 }
 
 /** Events that change what a person's consents cover. */
-const CONSENT_EVENTS = new Set(['ConsentGiven.v1', 'ConsentWithdrawn.v1', 'ConsentExpired.v1']);
 const ENDINGS = new Set(['ConsentWithdrawn.v1', 'ConsentExpired.v1']);
 
 /**
@@ -54,7 +54,7 @@ export class ConsentReferrals {
    * position of the last event this appended (for `publisher.waitFor`), if any.
    */
   async afterPersonEvents(personId: string, types: readonly string[], position: number | undefined): Promise<number | undefined> {
-    if (!types.some((t) => CONSENT_EVENTS.has(t))) return undefined;
+    if (!types.some((t) => CONSENT_EVENT_TYPES.has(t))) return undefined;
     let last: number | undefined;
     if (types.includes('ConsentGiven.v1')) last = (await this.release(personId)).last;
     if (position !== undefined && types.some((t) => ENDINGS.has(t))) last = max(last, (await this.withdrawUncovered(personId, position)).last);

@@ -33,6 +33,9 @@ export function narrowScope(scope: ConsentScope, removed: Partial<ConsentScope>)
   return noRecipients || next.categories.length === 0 || next.purposes.length === 0 ? undefined : next;
 }
 
+/** The event types `evolveConsents` folds; every other event leaves the ledger as it was. */
+export const CONSENT_EVENT_TYPES: ReadonlySet<string> = new Set(['ConsentGiven.v1', 'ConsentWithdrawn.v1', 'ConsentExpired.v1']);
+
 /** Folds one person event into the consent ledger; events that are not about consent pass. */
 export function evolveConsents(ledger: ConsentLedger, event: PersonEvent): ConsentLedger {
   switch (event.type) {
