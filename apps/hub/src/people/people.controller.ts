@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
-import { historyJson, HubRuntime, PersonReader, summarise } from '@onestop/application';
+import { HubRuntime, PersonReader, summarise } from '@onestop/application';
 import type { Principal } from '@onestop/auth';
 import { Caller, Roles } from '../auth/auth.decorators';
 import { PeopleQueryDto, RegisterPersonDto } from '../dto/person.dto';
@@ -82,7 +82,7 @@ export class PeopleController {
   async history(@Caller() caller: Principal, @Param('personId', uuidParam('personId')) personId: string, @Res() res: Response) {
     const { viewer, history: events, grant } = await this.reads.history(caller, personId, 'history');
     const breakGlass = grant ? { grantId: grant.grant_id, basis: 'vital-interests', until: grant.until } : undefined;
-    // Sent as bytes made mostly of each event's JSON already made (a history is most of a megabyte).
-    res.type('json').send(historyJson({ pseudonym: this.reader.pseudonym(viewer.agency.agencyId, personId), purpose: viewer.purpose, events, breakGlass }));
+    // Sent as bytes made mostly of JSON already made (a history is most of a megabyte).
+    res.type('json').send(this.reader.historyBody({ pseudonym: this.reader.pseudonym(viewer.agency.agencyId, personId), purpose: viewer.purpose, events, breakGlass }));
   }
 }

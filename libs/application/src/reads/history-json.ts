@@ -56,3 +56,58 @@ export function historyJson(view: HistoryView): Buffer {
 }
 
 const COMMA = Buffer.from(',');
+
+/** Bodies kept for reading again, 16 MB by default: about twenty histories of 1,000 events. */
+export const DEFAULT_HISTORY_BODY_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The last body of each reader's history of a person, sent again while the history is made of
+ * the very same events: an event as shown is frozen once decided (it has a memo), so the same
+ * objects make the same bytes, and a caseworker reading a record again costs neither its
+ * assembly nor a copy of most of a megabyte. Keyed by pseudonym (one per agency and person) and
+ * purpose; bounded by bytes, the least recently sent dropped first; emptied when a person is
+ * erased (`erasures` moves), so that no erased person's data stays in memory. A history shown
+ * under a break-glass grant, or with an event that has no memo, is made afresh every time.
+ */
+export class HistoryBodies {
+  private readonly kept = new Map<string, { events: readonly VisibleEvent[]; body: Buffer }>();
+  private bytes = 0;
+  private erasures?: number;
+
+  constructor(private readonly maxBytes = DEFAULT_HISTORY_BODY_BYTES) {}
+
+  /** `historyJson(view)`, kept; `erasures` is the key store's count of erasures now. */
+  json(view: HistoryView, erasures: number): Buffer {
+    if (erasures !== this.erasures) {
+      this.kept.clear();
+      this.bytes = 0;
+      this.erasures = erasures;
+    }
+    if (view.breakGlass !== undefined || !view.events.every((e) => memoOf(e) !== undefined)) return historyJson(view);
+    const key = `${view.pseudonym}\u0000${view.purpose}`;
+    const last = this.kept.get(key);
+    this.kept.delete(key);
+    if (last && sameObjects(last.events, view.events)) {
+      this.kept.set(key, last);
+      return last.body;
+    }
+    if (last) this.bytes -= last.body.length;
+    const body = historyJson(view);
+    if (body.length > this.maxBytes) return body;
+    this.kept.set(key, { events: view.events, body });
+    this.bytes += body.length;
+    for (const [oldest, { body: dropped }] of this.kept) {
+      if (this.bytes <= this.maxBytes) break;
+      this.kept.delete(oldest);
+      this.bytes -= dropped.length;
+    }
+    return body;
+  }
+
+  /** Bytes kept now. */
+  get size(): number {
+    return this.bytes;
+  }
+}
+
+const sameObjects = (a: readonly object[], b: readonly object[]): boolean => a.length === b.length && a.every((e, i) => e === b[i]);

@@ -7,6 +7,7 @@ import { groundName } from '../publisher/message-builder';
 import { PartnershipDirectory } from '../partnership-directory';
 import { deepFreeze } from '../deep-freeze';
 import { memoOf, withMemo } from './event-memo';
+import { HistoryBodies, HistoryView } from './history-json';
 
 /** One event of a person's history as one agency may see it. */
 export interface VisibleEvent {
@@ -50,6 +51,7 @@ export interface Viewer {
  */
 export class PersonReader {
   private readonly referralsOf: Statement<[string]>;
+  private readonly bodies: HistoryBodies;
 
   constructor(
     db: Database,
@@ -57,7 +59,9 @@ export class PersonReader {
     private readonly directory: PartnershipDirectory,
     private readonly keys: KeyStore,
     private readonly pseudonyms: Pseudonymizer,
+    { historyBodyBytes }: { historyBodyBytes?: number } = {},
   ) {
+    this.bodies = new HistoryBodies(historyBodyBytes);
     this.referralsOf = db.prepare<[string]>('SELECT referral_id FROM rm_referrals WHERE person_id = ?').pluck();
   }
 
@@ -107,6 +111,14 @@ export class PersonReader {
     if (!decision.permit) return undefined;
     // Frozen through: shared by later reads, which reuse its JSON and what it shows (its memo).
     return deepFreeze(withMemo(eventAsShown(e, decision.data, groundName(decision.primary), decision.primary)));
+  }
+
+  /**
+   * The JSON body of a history read (`historyJson`), the same bytes as last time when the reader
+   * reads the same events again (`HistoryBodies`).
+   */
+  historyBody(view: HistoryView): Buffer {
+    return this.bodies.json(view, this.keys.erasures());
   }
 
   /** The person's per-agency pseudonym. */
