@@ -60,6 +60,13 @@ export async function benchHistory(options: HistoryBenchOptions): Promise<BenchR
             ratio: ratio(value, base),
           };
         })
+        .concat(
+          [50, 99].map((p) => ({
+            name: `GET /v1/people/{id}/history, ${streams.rows} events${label}: p${p} to the first byte (the hub's work; the rest is the body's transfer over loopback)`,
+            value: round(percentile(series.firstByte, p)),
+            unit: 'ms',
+          })),
+        )
         .concat({ name: `GET /v1/people/{id}/history, ${streams.rows} events${label}: hub CPU time per request`, value: round(series.cpuMs), unit: 'ms' });
     return [...figures(again, ''), ...figures(afresh, ', every event decided afresh (two purposes alternating)')];
   } finally {
@@ -70,20 +77,24 @@ export async function benchHistory(options: HistoryBenchOptions): Promise<BenchR
 
 interface Timed {
   latencies: number[];
+  /** Until the reply's headers arrived: the hub's work, without the body's transfer. */
+  firstByte: number[];
   cpuMs: number;
 }
 
 /** `count` reads one after another, cycling through `specs`: each one's latency, and the hub's CPU time per read. */
 async function timedReads(running: RunningHub, specs: ReadonlyArray<Parameters<typeof send>[1]>, count: number): Promise<Timed> {
   const latencies: number[] = [];
+  const firstByte: number[] = [];
   const cpuBefore = await running.hub.cpuMicros();
   for (let i = 0; i < count; i += 1) {
     const started = performance.now();
     const reply = await send(running.hub.url, specs[i % specs.length]);
     if (reply.status !== 200) throw new Error(`history answered ${reply.status}`);
     latencies.push(reply.at - started);
+    firstByte.push((reply.headersAt ?? reply.at) - started);
   }
-  return { latencies, cpuMs: ((await running.hub.cpuMicros()) - cpuBefore) / 1000 / count };
+  return { latencies, firstByte, cpuMs: ((await running.hub.cpuMicros()) - cpuBefore) / 1000 / count };
 }
 
 /** The person's streams (their own and their referrals') and how many events they hold. */

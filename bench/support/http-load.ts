@@ -12,7 +12,10 @@ export interface RequestSpec {
 export interface Reply {
   status: number;
   body: string;
+  /** When the whole reply had arrived (`performance.now()`). */
   at: number;
+  /** When its status line and headers had arrived. */
+  headersAt?: number;
 }
 
 export interface PacedOptions {
@@ -70,9 +73,10 @@ export function send(url: string, spec: RequestSpec, maxSockets = 256, timeoutMs
   }
   return new Promise((resolve) => {
     const req = request({ hostname, port, method: spec.method, path: spec.path, headers, agent: agentFor(url, maxSockets), timeout: timeoutMs }, (res) => {
+      const headersAt = performance.now();
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), at: performance.now() }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), at: performance.now(), headersAt }));
       res.on('error', () => resolve({ status: 0, body: '', at: performance.now() }));
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
