@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { BenchResult } from './bench-result';
 import { openDatabase } from '@onestop/event-store';
@@ -46,6 +47,11 @@ export async function benchHistory(options: HistoryBenchOptions): Promise<BenchR
     const referralView = await call<{ events: unknown[] }>(running.hub.url, referralSpec);
     log(`${referralView.events.length} visible for the purpose referral; ${requests} reads alternating between the two purposes`);
     const afresh = await timedReads(running, [spec, referralSpec], requests);
+    // The same reads by curl on one kept-alive connection: a client that takes the body as fast
+    // as it comes. Node's HTTP client here takes 5-7 ms to receive a 700 KB body over loopback.
+    const byCurl = await curlReads(running.hub.url, [spec], warmUp, requests);
+    const byCurlAfresh = byCurl && (await curlReads(running.hub.url, [spec, referralSpec], warmUp, requests));
+    if (!byCurl) log('curl is not installed: no figures for reads by curl');
     const raw = rawReads(data.dataDir, streams.names, warmUp, requests);
     const figures = (series: Timed, label: string): BenchResult[] =>
       [50, 99]
@@ -68,7 +74,18 @@ export async function benchHistory(options: HistoryBenchOptions): Promise<BenchR
           })),
         )
         .concat({ name: `GET /v1/people/{id}/history, ${streams.rows} events${label}: hub CPU time per request`, value: round(series.cpuMs), unit: 'ms' });
-    return [...figures(again, ''), ...figures(afresh, ', every event decided afresh (two purposes alternating)')];
+    const curlFigures = (latencies: number[] | undefined, label: string): BenchResult[] =>
+      latencies
+        ? [50, 99].map((p) => ({
+            name: `GET /v1/people/{id}/history, ${streams.rows} events${label}: p${p}, whole reply received by curl (one kept-alive connection)`,
+            value: round(percentile(latencies, p)),
+            unit: 'ms',
+            baseline: { name: `raw SQLite read of the same ${streams.rows} rows: p${p}`, value: round(percentile(raw, p)) },
+            ratio: ratio(percentile(latencies, p), percentile(raw, p)),
+          }))
+        : [];
+    const afreshLabel = ', every event decided afresh (two purposes alternating)';
+    return [...figures(again, ''), ...curlFigures(byCurl, ''), ...figures(afresh, afreshLabel), ...curlFigures(byCurlAfresh, afreshLabel)];
   } finally {
     await running?.stop();
     data.remove();
@@ -95,6 +112,31 @@ async function timedReads(running: RunningHub, specs: ReadonlyArray<Parameters<t
     firstByte.push((reply.headersAt ?? reply.at) - started);
   }
   return { latencies, firstByte, cpuMs: ((await running.hub.cpuMicros()) - cpuBefore) / 1000 / count };
+}
+
+/**
+ * `warmUp + count` reads by one curl process, cycling through `specs` on one kept-alive
+ * connection (options given on stdin, so that no token is on a command line); each measured
+ * read's whole time (`time_total`), or undefined when curl is not installed.
+ */
+async function curlReads(url: string, specs: ReadonlyArray<Parameters<typeof send>[1]>, warmUp: number, count: number): Promise<number[] | undefined> {
+  const config = Array.from({ length: warmUp + count }, (_, i) => {
+    const spec = specs[i % specs.length];
+    return [`url = "${url}${spec.path}"`, `header = "authorization: Bearer ${spec.token}"`, 'output = "/dev/null"', 'silent', 'write-out = "%{http_code} %{time_total}\\n"'].join('\n');
+  }).join('\nnext\n');
+  const output = await new Promise<string | undefined>((resolve, reject) => {
+    const child = spawn('curl', ['--config', '-'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    child.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? resolve(undefined) : reject(error)));
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`curl exited with ${code}`))));
+    child.stdin.end(config);
+  });
+  if (output === undefined) return undefined;
+  const replies = output.trim().split('\n').map((line) => line.split(' '));
+  const failed = replies.find(([status]) => status !== '200');
+  if (failed || replies.length !== warmUp + count) throw new Error(`curl: history answered ${failed?.[0] ?? `${replies.length} of ${warmUp + count} times`}`);
+  return replies.slice(warmUp).map(([, seconds]) => Number(seconds) * 1000);
 }
 
 /** The person's streams (their own and their referrals') and how many events they hold. */

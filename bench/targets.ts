@@ -14,7 +14,8 @@ export const TARGETS: Target[] = [
   { match: /^HTTP commands at 1000\/s: p99 latency/, text: '≤ 50 ms', met: (r) => r.value <= 50 },
   { match: /^fan-out: source events/, text: '≥ 0.5 × raw inserts', met: (r) => (r.ratio ?? 0) >= 0.5 },
   { match: /^command-to-feed latency at 1000\/s: p99/, text: '≤ 100 ms', met: (r) => r.value <= 100 },
-  { match: /^GET \/v1\/people\/\{id\}\/history.*: p99$/, text: '≤ 20 ms', met: (r) => r.value <= 20 },
+  // Held to both clients: the load generator's Node client, and curl, which takes the body as fast as it comes.
+  { match: /^GET \/v1\/people\/\{id\}\/history.*: p99(, whole reply received by curl.*)?$/, text: '≤ 20 ms', met: (r) => r.value <= 20 },
   { match: /^re-projection of/, text: '≥ 50,000 events/s', met: (r) => r.value >= 50_000 },
   { match: /^Kafka delivery: \d+-message batches/, text: '≥ 0.5 × raw producer', met: (r) => (r.ratio ?? 0) >= 0.5 },
   { match: /^peak resident memory/, text: '≤ 500 MB (at 1,000,000 events)', met: (r) => r.value <= 500 },
