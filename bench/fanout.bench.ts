@@ -124,7 +124,10 @@ function mainThreadCpuMs(): number | undefined {
   }
 }
 
-/** The feed rows the publisher wrote, each with its source event's position (from the message's `sequence`). */
+/**
+ * The feed rows the publisher wrote, each with its source event's position (from the message's
+ * `sequence`; a message disclosed again on a new consent has `<position of the consent>.<n>`).
+ */
 function readFeedRows(dataDir: string): FeedRow[] {
   const db = openDatabase(join(dataDir, 'hub.db'));
   try {
@@ -182,7 +185,7 @@ function rawWriteSeconds(file: string, feed: readonly FeedRow[], written: Writte
     const saveCheckpoint = db.prepare('INSERT INTO pub_checkpoints (name, position, updated_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at');
     type Page = { feed: FeedRow[]; audit: unknown[][]; disclosures: WrittenRows['disclosures']; last: number };
     const pages: Page[] = [];
-    const page = (position: number): Page => (pages[pageOf.get(position) ?? 0] ??= { feed: [], audit: [], disclosures: [], last: 0 });
+    const page = (position: number): Page => (pages[pageOf.get(Math.floor(position))!] ??= { feed: [], audit: [], disclosures: [], last: 0 });
     feed.forEach((r) => page(r.position).feed.push(r));
     written.audit.forEach((a) => page(a.position).audit.push(a.row));
     written.disclosures.forEach((d) => page(d.position).disclosures.push(d));
@@ -223,7 +226,7 @@ function rawInsertSeconds(file: string, rows: readonly FeedRow[], pageOf: Readon
     new SqliteFeed(db);
     const insert = db.prepare('INSERT OR IGNORE INTO feed_messages (agency_id, message_id, person_key, type, body, stored_at) VALUES (?, ?, ?, ?, ?, ?)');
     const pages: FeedRow[][] = [];
-    rows.forEach((r) => (pages[pageOf.get(r.position)!] ??= []).push(r));
+    rows.forEach((r) => (pages[pageOf.get(Math.floor(r.position))!] ??= []).push(r));
     const write = db.transaction((page: FeedRow[]) => {
       for (const r of page) insert.run(r.agency_id, r.message_id, r.person_key, r.type, r.body, r.stored_at);
     });

@@ -122,7 +122,7 @@ async function timedReads(running: RunningHub, specs: ReadonlyArray<Parameters<t
 async function curlReads(url: string, specs: ReadonlyArray<Parameters<typeof send>[1]>, warmUp: number, count: number): Promise<number[] | undefined> {
   const config = Array.from({ length: warmUp + count }, (_, i) => {
     const spec = specs[i % specs.length];
-    return [`url = "${url}${spec.path}"`, `header = "authorization: Bearer ${spec.token}"`, 'output = "/dev/null"', 'silent', 'write-out = "%{http_code} %{time_total}\\n"'].join('\n');
+    return [`url = "${url}${spec.path}"`, `header = "authorization: Bearer ${spec.token}"`, 'output = "/dev/null"', 'silent', 'show-error', 'write-out = "%{http_code} %{time_total}\\n"'].join('\n');
   }).join('\nnext\n');
   const output = await new Promise<string | undefined>((resolve, reject) => {
     const child = spawn('curl', ['--config', '-'], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -130,6 +130,8 @@ async function curlReads(url: string, specs: ReadonlyArray<Parameters<typeof sen
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
     child.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? resolve(undefined) : reject(error)));
     child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`curl exited with ${code}`))));
+    // curl missing or gone early: the spawn error or the exit code says so, not a broken pipe.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(config);
   });
   if (output === undefined) return undefined;

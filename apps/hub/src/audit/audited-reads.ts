@@ -13,6 +13,8 @@ export interface AuditedView {
   history: VisibleEvent[];
   /** The break-glass grant the read was made under, if any. */
   grant?: BreakGlassGrantRow;
+  /** How many people had been erased when the history was read (`PersonReader.erasures`). */
+  erasures: number;
 }
 
 /**
@@ -30,11 +32,12 @@ export class AuditedReads {
 
   async history(caller: Principal, personId: string, action: string): Promise<AuditedView> {
     const viewer = viewerOf(caller, this.runtime.directory);
+    const erasures = this.reader.erasures();
     const now = this.runtime.nowIso();
     const grant = caller.roles.includes('caseworker') ? this.runtime.audit.breakGlass.active(personId, caller.agencyId, caller.subject, now) : undefined;
     const history = grant ? await breakGlassHistory(this.reader, personId, grant.grant_id) : await this.reader.visibleHistory(personId, viewer, now);
     if (history.length === 0) throw new NotFoundError('person', personId);
     await this.access.record(caller, action, { personId, purpose: viewer.purpose, shown: shownBy(history), breakGlassGrant: grant?.grant_id, detail: { events: history.length } });
-    return { viewer, history, grant };
+    return { viewer, history, grant, erasures };
   }
 }

@@ -80,9 +80,9 @@ export class PeopleController {
   @Roles('caseworker', 'dpo')
   @ApiOperation({ summary: 'The person\'s timeline, filtered for the caller\'s agency and purpose' })
   async history(@Caller() caller: Principal, @Param('personId', uuidParam('personId')) personId: string, @Res() res: Response) {
-    const { viewer, history: events, grant } = await this.reads.history(caller, personId, 'history');
+    const { viewer, history: events, grant, erasures } = await this.reads.history(caller, personId, 'history');
     const breakGlass = grant ? { grantId: grant.grant_id, basis: 'vital-interests', until: grant.until } : undefined;
     // Sent as bytes made mostly of JSON already made (a history is most of a megabyte).
-    res.type('json').send(this.reader.historyBody({ pseudonym: this.reader.pseudonym(viewer.agency.agencyId, personId), purpose: viewer.purpose, events, breakGlass }));
+    res.type('json').send(this.reader.historyBody({ pseudonym: this.reader.pseudonym(viewer.agency.agencyId, personId), purpose: viewer.purpose, events, breakGlass }, erasures));
   }
 }

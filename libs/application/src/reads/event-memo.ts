@@ -3,6 +3,8 @@ import type { VisibleEvent } from './person-reader';
 
 /** What is worked out once about an event that readers share between reads. */
 export interface EventMemo {
+  /** A number no other memo in the process has: names the event without holding it. */
+  readonly serial: number;
   /** Of an opened event: its last decision for a reader, for which viewer and grounds (`PersonReader`). */
   decided?: { context: string; visible: VisibleEvent | undefined };
   /** Of an event as shown: whether it was sent before, and its JSON as UTF-8 once sent again. */
@@ -13,6 +15,7 @@ export interface EventMemo {
 }
 
 const MEMO = Symbol('event memo');
+let memos = 0;
 
 /**
  * Gives an event a memo, kept on the event itself but hidden (a non-enumerable symbol: not in
@@ -20,7 +23,8 @@ const MEMO = Symbol('event memo');
  * frozen through right after, so that nothing remembered can go stale.
  */
 export function withMemo<T extends object>(event: T): T {
-  return Object.defineProperty(event, MEMO, { value: {} });
+  memos += 1;
+  return Object.defineProperty(event, MEMO, { value: { serial: memos } });
 }
 
 /** The event's memo, if it has one. */

@@ -57,51 +57,69 @@ describe('HistoryBodies: the last body of each reader, sent again while the even
   const events = () => [event('e-1', { note: 'first' }), event('e-2', { note: 'second' })];
   const view = (evs: VisibleEvent[], purpose = 'direct-support', pseudonym = 'ps-1'): HistoryView => ({ pseudonym, purpose, events: evs });
   const same = (body: Buffer, v: HistoryView) => expect(body.toString('utf8')).toBe(JSON.stringify(v));
+  /** No one erased while the events were read: as many erasures then as now. */
+  const at = (erasures: number) => ({ whenRead: erasures, now: erasures });
 
   it('sends the very same bytes for the same events, and new bytes once an event is new or the view differs', () => {
     const bodies = new HistoryBodies();
     const [a, b] = events();
-    const first = bodies.json(view([a, b]), 0);
+    const first = bodies.json(view([a, b]), at(0));
     same(first, view([a, b]));
-    expect(bodies.json(view([a, b]), 0)).toBe(first);
+    expect(bodies.json(view([a, b]), at(0))).toBe(first);
     // A copy of an event's content is not the event: its decision may differ, so it is made afresh.
     const [a2] = events();
-    const changed = bodies.json(view([a2, b]), 0);
+    const changed = bodies.json(view([a2, b]), at(0));
     expect(changed).not.toBe(first);
     same(changed, view([a2, b]));
-    const appended = bodies.json(view([a2, b, a]), 0);
+    const appended = bodies.json(view([a2, b, a]), at(0));
     same(appended, view([a2, b, a]));
-    const otherPurpose = bodies.json(view([a2, b, a], 'referral'), 0);
+    const otherPurpose = bodies.json(view([a2, b, a], 'referral'), at(0));
     same(otherPurpose, view([a2, b, a], 'referral'));
-    const otherReader = bodies.json(view([a2, b, a], 'direct-support', 'ps-2'), 0);
+    const otherReader = bodies.json(view([a2, b, a], 'direct-support', 'ps-2'), at(0));
     same(otherReader, view([a2, b, a], 'direct-support', 'ps-2'));
-    expect(bodies.json(view([a2, b, a]), 0)).toBe(appended);
-    expect(bodies.json(view([a2, b, a], 'referral'), 0)).toBe(otherPurpose);
+    expect(bodies.json(view([a2, b, a]), at(0))).toBe(appended);
+    expect(bodies.json(view([a2, b, a], 'referral'), at(0))).toBe(otherPurpose);
   });
 
   it('forgets every body when a person is erased', () => {
     const bodies = new HistoryBodies();
     const evs = events();
-    const first = bodies.json(view(evs), 3);
-    expect(bodies.size).toBe(first.length);
-    const after = bodies.json(view(evs, 'referral'), 4);
-    expect(bodies.size).toBe(after.length);
-    const again = bodies.json(view(evs), 4);
+    const first = bodies.json(view(evs), at(3));
+    expect(bodies.size).toBe(first.length + 8 * evs.length);
+    const after = bodies.json(view(evs, 'referral'), at(4));
+    expect(bodies.size).toBe(after.length + 8 * evs.length);
+    const again = bodies.json(view(evs), at(4));
     expect(again).not.toBe(first);
     same(again, view(evs));
   });
 
+  it('keeps nothing from a read during which someone was erased', () => {
+    const bodies = new HistoryBodies();
+    const evs = events();
+    const during = bodies.json(view(evs), { whenRead: 4, now: 5 });
+    same(during, view(evs));
+    expect(bodies.size).toBe(0);
+    expect(bodies.json(view(evs), at(5))).not.toBe(during);
+  });
+
+  it('holds the events only by number: what it keeps is the bytes and eight more per event', () => {
+    const bodies = new HistoryBodies();
+    const evs = events();
+    const body = bodies.json(view(evs), at(0));
+    expect(bodies.size).toBe(body.length + 8 * evs.length);
+  });
+
   it('keeps no more bytes than its bound, dropping the least recently sent', () => {
     const evs = events();
-    const size = historyJson(view(evs)).length;
+    const size = historyJson(view(evs)).length + 8 * evs.length;
     const bodies = new HistoryBodies(2 * size + 10);
-    const one = bodies.json(view(evs, 'direct-support', 'ps-1'), 0);
-    const two = bodies.json(view(evs, 'direct-support', 'ps-2'), 0);
-    expect(bodies.json(view(evs, 'direct-support', 'ps-1'), 0)).toBe(one);
-    bodies.json(view(evs, 'direct-support', 'ps-3'), 0);
+    const one = bodies.json(view(evs, 'direct-support', 'ps-1'), at(0));
+    const two = bodies.json(view(evs, 'direct-support', 'ps-2'), at(0));
+    expect(bodies.json(view(evs, 'direct-support', 'ps-1'), at(0))).toBe(one);
+    bodies.json(view(evs, 'direct-support', 'ps-3'), at(0));
     expect(bodies.size).toBeLessThanOrEqual(2 * size + 10);
-    expect(bodies.json(view(evs, 'direct-support', 'ps-1'), 0)).toBe(one);
-    const twoAgain = bodies.json(view(evs, 'direct-support', 'ps-2'), 0);
+    expect(bodies.json(view(evs, 'direct-support', 'ps-1'), at(0))).toBe(one);
+    const twoAgain = bodies.json(view(evs, 'direct-support', 'ps-2'), at(0));
     expect(twoAgain).not.toBe(two);
     same(twoAgain, view(evs, 'direct-support', 'ps-2'));
   });
@@ -111,13 +129,13 @@ describe('HistoryBodies: the last body of each reader, sent again while the even
     const evs = events();
     const breakGlass = { grantId: 'g-1', basis: 'vital-interests', until: '2026-03-03T09:00:00.000Z' };
     const glass = { ...view(evs), breakGlass };
-    const first = bodies.json(glass, 0);
+    const first = bodies.json(glass, at(0));
     same(first, glass);
-    expect(bodies.json(glass, 0)).not.toBe(first);
+    expect(bodies.json(glass, at(0))).not.toBe(first);
     const plain = view(evs.map((e) => ({ ...e })));
-    const once = bodies.json(plain, 0);
+    const once = bodies.json(plain, at(0));
     same(once, plain);
-    expect(bodies.json(plain, 0)).not.toBe(once);
+    expect(bodies.json(plain, at(0))).not.toBe(once);
     expect(bodies.size).toBe(0);
   });
 });

@@ -67,41 +67,48 @@ export const DEFAULT_HISTORY_BODY_BYTES = 16 * 1024 * 1024;
  * the very same events: an event as shown is frozen once decided (it has a memo), so the same
  * objects make the same bytes, and a caseworker reading a record again costs neither its
  * assembly nor a copy of most of a megabyte. Keyed by pseudonym (one per agency and person) and
- * purpose; bounded by bytes, the least recently sent dropped first; emptied when a person is
- * erased (`erasures` moves), so that no erased person's data stays in memory. A history shown
- * under a break-glass grant, or with an event that has no memo, is made afresh every time.
+ * purpose; the events are named by their memos' serial numbers, not held, so that what is kept
+ * is the bytes and eight more per event, bounded in all, the least recently sent dropped first.
+ * Emptied at the first read after anyone is erased (`erasures` moves), and never filled by a read
+ * during which someone was, so that no erased person's data stays in memory. A history shown under
+ * a break-glass grant, or with an event that has no memo, is made afresh every time.
  */
 export class HistoryBodies {
-  private readonly kept = new Map<string, { events: readonly VisibleEvent[]; body: Buffer }>();
+  private readonly kept = new Map<string, { serials: Float64Array; body: Buffer }>();
   private bytes = 0;
   private erasures?: number;
 
   constructor(private readonly maxBytes = DEFAULT_HISTORY_BODY_BYTES) {}
 
-  /** `historyJson(view)`, kept; `erasures` is the key store's count of erasures now. */
-  json(view: HistoryView, erasures: number): Buffer {
-    if (erasures !== this.erasures) {
+  /**
+   * `historyJson(view)`, kept. `erasures` is the key store's count of erasures when the view's
+   * events were read (`whenRead`) and now (`now`).
+   */
+  json(view: HistoryView, erasures: { whenRead: number; now: number }): Buffer {
+    if (erasures.now !== this.erasures) {
       this.kept.clear();
       this.bytes = 0;
-      this.erasures = erasures;
+      this.erasures = erasures.now;
     }
-    if (view.breakGlass !== undefined || !view.events.every((e) => memoOf(e) !== undefined)) return historyJson(view);
+    const serials = serialsOf(view.events);
+    if (view.breakGlass !== undefined || !serials || erasures.whenRead !== erasures.now) return historyJson(view);
     const key = `${view.pseudonym}\u0000${view.purpose}`;
     const last = this.kept.get(key);
     this.kept.delete(key);
-    if (last && sameObjects(last.events, view.events)) {
+    if (last && sameSerials(last.serials, serials)) {
       this.kept.set(key, last);
       return last.body;
     }
-    if (last) this.bytes -= last.body.length;
+    if (last) this.bytes -= sizeOf(last);
     const body = historyJson(view);
-    if (body.length > this.maxBytes) return body;
-    this.kept.set(key, { events: view.events, body });
-    this.bytes += body.length;
-    for (const [oldest, { body: dropped }] of this.kept) {
+    const entry = { serials, body };
+    if (sizeOf(entry) > this.maxBytes) return body;
+    this.kept.set(key, entry);
+    this.bytes += sizeOf(entry);
+    for (const [oldest, dropped] of this.kept) {
       if (this.bytes <= this.maxBytes) break;
       this.kept.delete(oldest);
-      this.bytes -= dropped.length;
+      this.bytes -= sizeOf(dropped);
     }
     return body;
   }
@@ -112,4 +119,16 @@ export class HistoryBodies {
   }
 }
 
-const sameObjects = (a: readonly object[], b: readonly object[]): boolean => a.length === b.length && a.every((e, i) => e === b[i]);
+/** The serial numbers of the events' memos, or undefined when one has none. */
+function serialsOf(events: readonly VisibleEvent[]): Float64Array | undefined {
+  const serials = new Float64Array(events.length);
+  for (let i = 0; i < events.length; i += 1) {
+    const memo = memoOf(events[i]);
+    if (!memo) return undefined;
+    serials[i] = memo.serial;
+  }
+  return serials;
+}
+
+const sameSerials = (a: Float64Array, b: Float64Array): boolean => a.length === b.length && a.every((serial, i) => serial === b[i]);
+const sizeOf = (entry: { serials: Float64Array; body: Buffer }): number => entry.body.length + entry.serials.byteLength;

@@ -113,12 +113,18 @@ export class PersonReader {
     return deepFreeze(withMemo(eventAsShown(e, decision.data, groundName(decision.primary), decision.primary)));
   }
 
+  /** How many people have been erased so far: taken before a read, given to `historyBody`. */
+  erasures(): number {
+    return this.keys.erasures();
+  }
+
   /**
    * The JSON body of a history read (`historyJson`), the same bytes as last time when the reader
-   * reads the same events again (`HistoryBodies`).
+   * reads the same events again (`HistoryBodies`); `erasuresWhenRead` is `erasures()` taken before
+   * the view's events were read.
    */
-  historyBody(view: HistoryView): Buffer {
-    return this.bodies.json(view, this.keys.erasures());
+  historyBody(view: HistoryView, erasuresWhenRead: number): Buffer {
+    return this.bodies.json(view, { whenRead: erasuresWhenRead, now: this.keys.erasures() });
   }
 
   /** The person's per-agency pseudonym. */
