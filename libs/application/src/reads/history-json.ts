@@ -90,8 +90,9 @@ export class HistoryBodies {
       this.bytes = 0;
       this.erasures = erasures.now;
     }
+    if (view.breakGlass !== undefined || erasures.whenRead !== erasures.now) return historyJson(view);
     const serials = serialsOf(view.events);
-    if (view.breakGlass !== undefined || !serials || erasures.whenRead !== erasures.now) return historyJson(view);
+    if (!serials) return historyJson(view);
     const key = `${view.pseudonym}\u0000${view.purpose}`;
     const last = this.kept.get(key);
     this.kept.delete(key);
