@@ -28,7 +28,7 @@ export interface FollowUp {
   last?: number;
 }
 
-/** Events that change what a person's consents cover. */
+/** The consent events that end a consent (what it covered may leave referrals uncovered). */
 const ENDINGS = new Set(['ConsentWithdrawn.v1', 'ConsentExpired.v1']);
 
 /**
