@@ -49,7 +49,10 @@ broker_pid() { # prints the pid of our broker if its pid file names a live kafka
   pid="$(tr -dc '0-9' <"$PIDFILE")"
   [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
   # Guard against pid reuse: the process must be the broker started with our properties file.
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "kafka.Kafka $PROPS" || return 1
+  # (Read whole, then matched: a pipe into `grep -q` may close before the writer is done.)
+  local cmdline
+  cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
+  [[ "$cmdline" == *"kafka.Kafka $PROPS"* ]] || return 1
   printf '%s\n' "$pid"
 }
 
@@ -57,7 +60,9 @@ need_java() {
   command -v java >/dev/null 2>&1 \
     || die "java not found on PATH: the local Kafka broker needs Java 17 or newer (Debian: apt-get install openjdk-17-jre-headless)"
   local v major
-  v="$(java -version 2>&1 | awk -F'"' '/version/ {print $2; exit}')"
+  local listing
+  listing="$(java -version 2>&1)" || die "'java -version' failed"
+  v="$(awk -F'"' '/version/ {print $2; exit}' <<<"$listing")"
   major="${v%%.*}"
   [[ "$major" == 1 ]] && major="$(cut -d. -f2 <<<"$v")"
   [[ "$major" =~ ^[0-9]+$ ]] || die "could not read the Java version from 'java -version'"
