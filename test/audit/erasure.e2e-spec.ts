@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { RETRACTION_TYPE } from '@onestop/delivery';
 import { consentBody, personBody, registerPerson, startPartnership, Partnership } from '../support/fixtures';
 import { TestHub } from '../support/hub-harness';
@@ -52,6 +54,19 @@ describe('erasing a person', () => {
       );
     }
     expect(feedMessages(hub, 'police')).toEqual([]);
+  });
+
+  it('leaves nothing of theirs to read in the agencies\' feeds or in the hub\'s file', async () => {
+    for (const agencyId of ['housing', 'sms']) {
+      const issuer = agencyId === 'sms' ? p.sms : p.housing;
+      const feed = await hub.request('GET', '/v1/feed?limit=1000', await issuer.token(['system']));
+      const pseudonym = hub.runtime.pseudonymizer.pseudonym(agencyId, personId);
+      const theirs = (feed.body.messages as Array<{ subject: string; type: string }>).filter((m) => m.subject === pseudonym);
+      expect({ agencyId, types: theirs.map((m) => m.type) }).toEqual({ agencyId, types: [RETRACTION_TYPE] });
+    }
+    hub.runtime.db.pragma('wal_checkpoint(TRUNCATE)');
+    const file = ['hub.db', 'hub.db-wal'].map((f) => join(hub.dataDir, f)).filter(existsSync).map((f) => readFileSync(f).toString('latin1')).join('');
+    for (const text of [String(body.name), 'evicted on Friday', 'heroin, wants detox']) expect({ text, found: file.includes(text) }).toEqual({ text, found: false });
   });
 
   it('leaves every read of the person answering 410 Gone, and finds them nowhere', async () => {

@@ -50,9 +50,13 @@ describe('disclosure of the existing record when consent is given', () => {
     const all = await feed();
     const retraction = all.find((m) => m.type === 'onestop.retraction.v1');
     expect(retraction.data.retractedIds).toEqual(expect.arrayContaining([registered.id, assessed.id]));
+    // What the retraction named is no longer served; the record is there again under a new id.
+    expect(all.map((m) => m.id)).not.toEqual(expect.arrayContaining([registered.id]));
+    expect(all.map((m) => m.id)).not.toEqual(expect.arrayContaining([assessed.id]));
     const again = all.filter((m) => m.type === 'onestop.person.registered.v1');
-    expect(again).toHaveLength(2);
-    expect(again[1].id).not.toBe(registered.id);
+    expect(again).toHaveLength(1);
+    expect(again[0].id).not.toBe(registered.id);
+    expect(again[0].data).toEqual(registered.data);
     expect(new Set(all.map((m) => m.id)).size).toBe(all.length);
   });
 });

@@ -94,7 +94,7 @@ describe('the agency feed', () => {
       const res = await p.hub.request('GET', '/v1/feed?limit=1000', await p.token('sms', ['system']));
       expect(res.status).toBe(200);
       expect(res.body.agencyId).toBe('sms');
-      const stored = hub.runtime.db.prepare("SELECT body FROM feed_messages WHERE agency_id = 'sms' ORDER BY seq").pluck().all() as string[];
+      const stored = hub.runtime.db.prepare("SELECT body FROM feed_messages WHERE agency_id = 'sms' AND body <> '' ORDER BY seq").pluck().all() as string[];
       expect(res.body.messages).toEqual(stored.map((b) => JSON.parse(b)));
       const others = new Set(hub.runtime.db.prepare("SELECT body FROM feed_messages WHERE agency_id <> 'sms'").pluck().all() as string[]);
       expect(stored.filter((b) => others.has(b))).toEqual([]);

@@ -29,7 +29,8 @@ const checkpoint = (runtime: HubRuntime) => (runtime.db.prepare("SELECT position
 /** Message ids per agency and subject, in feed order. */
 function orderPerPerson(rows: FeedRow[]): Map<string, string[]> {
   const order = new Map<string, string[]>();
-  for (const r of rows) {
+  for (const r of rows.filter((r) => r.body !== '')) {
+    // (A message a later retraction withdrew has no body left; its place is compared above.)
     const key = `${r.agency_id} ${(JSON.parse(r.body) as { subject: string }).subject}`;
     order.set(key, [...(order.get(key) ?? []), r.message_id]);
   }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
-import { SqliteFeed, type HubCloudEvent } from '@onestop/delivery';
+import { RETRACTION_TYPE, SqliteFeed, type HubCloudEvent, type Outbound, type RetractionData } from '@onestop/delivery';
 import {
   describeDeliveryContract,
   expectDelivered,
@@ -142,6 +142,28 @@ describe('SqliteFeed', () => {
     expect(calls).toEqual({ a: 1, b: 1 });
     expect(any).toEqual([a, a, b]);
     offAny();
+  });
+
+  it('withdraws what a retraction names: no read serves it again, not even after redelivery, and its data is gone from the file', async () => {
+    const [agencyId, other] = [uniqueAgencyId('retract'), uniqueAgencyId('keeps')];
+    const person = pseudonym();
+    const [kept, withdrawn] = [testOutbound(agencyId, person), testOutbound(agencyId, person)];
+    withdrawn.message.data = { ...withdrawn.message.data, note: 'Disclosed under consent: Zebedee Quux' };
+    const elsewhere = { ...withdrawn, agencyId: other };
+    await feed.deliver([kept, withdrawn, elsewhere]);
+    const cursorBefore = feed.read(agencyId, undefined, 1).cursor;
+
+    const data: RetractionData = { retractedIds: [withdrawn.message.id], reason: 'consent-withdrawn', causeId: 'cause-1' };
+    const retraction: Outbound = { agencyId, key: person, message: { ...kept.message, id: `retraction-${person}`, type: RETRACTION_TYPE, data: data as never } };
+    await feed.deliver([retraction]);
+    await feed.deliver([kept, withdrawn]); // a redelivery or a rebuild
+
+    expect(readAll(feed, agencyId).map((m) => m.id)).toEqual([kept.message.id, retraction.message.id]);
+    expect(feed.read(agencyId, cursorBefore, 10).messages.map((m) => m.id)).toEqual([retraction.message.id]);
+    expect(feed.readWithCursors(agencyId, undefined, 10).map((m) => m.message.id)).toEqual([kept.message.id, retraction.message.id]);
+    expect(readAll(feed, other).map((m) => m.id)).toEqual([withdrawn.message.id]); // another agency's copy is its own
+    const stored = db.prepare("SELECT COUNT(*) FROM feed_messages WHERE agency_id = ? AND body LIKE '%Zebedee%'").pluck().get(agencyId);
+    expect(stored).toBe(0);
   });
 
   it('lets a second instance on the same file read what the first stored', async () => {

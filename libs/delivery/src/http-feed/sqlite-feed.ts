@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Database, Statement } from 'better-sqlite3';
 import { writeGateOf } from '@onestop/event-store';
-import { HubCloudEvent } from '../cloud-event';
+import { HubCloudEvent, RETRACTION_TYPE, RetractionData } from '../cloud-event';
 import { Delivery, FeedPage, Outbound } from '../delivery.port';
 
 /** The event every delivery also emits, with the agency (agency ids are slugs: no clash). */
@@ -11,6 +11,12 @@ const ANY_AGENCY = '*';
  * The HTTP feed adapter (the embedded default): each agency's messages in a durable table of
  * the hub's SQLite file, read with a cursor (`GET /v1/feed`) or streamed (`GET /v1/feed/stream`).
  * A message id is stored once per agency, so redelivery is harmless.
+ *
+ * A retraction withdraws what it names from the feed in the same transaction as it is stored:
+ * the retracted messages' bodies are blanked (the row stays, so that a redelivery or a rebuild
+ * cannot store them again) and no read serves them after. An agency reading later never sees data
+ * whose basis has ended, and after an erasure the feed holds nothing of the person but the
+ * retraction, which names message ids and the agency's pseudonym only.
  */
 export class SqliteFeed implements Delivery {
   readonly name = 'feed';
@@ -18,6 +24,7 @@ export class SqliteFeed implements Delivery {
   private readonly insert: Statement;
   private readonly page: Statement;
   private readonly last: Statement;
+  private readonly withdraw: Statement;
 
   constructor(private readonly db: Database) {
     db.exec(`CREATE TABLE IF NOT EXISTS feed_messages (
@@ -34,7 +41,8 @@ export class SqliteFeed implements Delivery {
     this.insert = db.prepare(
       'INSERT OR IGNORE INTO feed_messages (agency_id, message_id, person_key, type, body, stored_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    this.page = db.prepare('SELECT seq, body FROM feed_messages WHERE agency_id = ? AND seq > ? ORDER BY seq LIMIT ?');
+    this.page = db.prepare("SELECT seq, body FROM feed_messages WHERE agency_id = ? AND seq > ? AND body <> '' ORDER BY seq LIMIT ?");
+    this.withdraw = db.prepare("UPDATE feed_messages SET body = '', person_key = '' WHERE agency_id = ? AND message_id = ? AND type <> ?");
     this.last = db.prepare('SELECT MAX(seq) FROM feed_messages WHERE agency_id = ?').pluck();
     this.events.setMaxListeners(0);
   }
@@ -48,6 +56,9 @@ export class SqliteFeed implements Delivery {
         for (const o of batch) {
           const r = this.insert.run(o.agencyId, o.message.id, o.key, o.message.type, JSON.stringify(o.message), now);
           if (r.changes > 0) touched.add(o.agencyId);
+          if (o.message.type === RETRACTION_TYPE) {
+            for (const id of (o.message.data as unknown as RetractionData).retractedIds) this.withdraw.run(o.agencyId, id, RETRACTION_TYPE);
+          }
         }
       })(),
     );

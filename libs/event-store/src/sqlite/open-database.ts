@@ -11,7 +11,9 @@ export interface OpenDatabaseOptions {
 /**
  * Opens (creating it and its directory if needed) the hub's SQLite file with the settings every
  * part of the hub relies on: write-ahead log, a full fsync on each commit so that a committed
- * transaction survives power loss, a 5 s wait on a locked database, and enforced foreign keys.
+ * transaction survives power loss, a 5 s wait on a locked database, enforced foreign keys, and
+ * secure delete (content deleted or overwritten is zeroed in the file, not left in free space:
+ * an erased person's key or a withdrawn feed message must not be recoverable from it).
  * The caller owns the handle and closes it. Threads of one process writing to the same file take
  * turns through a shared `WriteGate` (`writeGateOf(db)`) rather than block on the lock.
  */
@@ -23,6 +25,7 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
+    db.pragma('secure_delete = ON');
     if (options.writeGate) useWriteGate(db, new WriteGate(options.writeGate));
   } catch (error) {
     db.close();

@@ -82,6 +82,7 @@ describe('SqliteEventStore', () => {
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('secure_delete', { simple: true })).toBe(1);
   });
 
   it('keeps its tables under the es_ prefix and leaves a shared connection open on close()', async () => {
