@@ -1,6 +1,6 @@
 import { AgencyEvent } from './agency/agency.events';
 import { AgreementEvent } from './agreement/agreement.events';
-import { byNeedCategory, EventSchema, field, plain, subject } from './event-schema';
+import { byNeedCategory, EventSchema, field, plain, recordId, subject } from './event-schema';
 import { PersonEvent } from './person/person.events';
 import { ReferralEvent } from './referral/referral.events';
 import { Purpose } from './vocabulary';
@@ -79,10 +79,10 @@ export const SUBJECT_EVENT_SCHEMAS: Readonly<Record<SubjectEvent['type'], EventS
     withdrawnAt: plain('support-plan'),
   },
   'ConsentExpired.v1': { personId: subject, consentId: plain('support-plan'), expiredAt: plain('support-plan') },
-  'NeedsAssessed.v1': { personId: subject, assessmentId: plain('support-plan'), needs: byNeedCategory },
+  'NeedsAssessed.v1': { personId: subject, assessmentId: recordId('support-plan'), needs: byNeedCategory },
   'CheckInRecorded.v1': {
     personId: subject,
-    checkInId: plain('support-plan'),
+    checkInId: recordId('support-plan'),
     changes: byNeedCategory,
     note: field('support-plan'),
   },

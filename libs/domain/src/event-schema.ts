@@ -9,9 +9,12 @@ import { Category, NEED_CATEGORIES } from './vocabulary';
  * - `sensitive`: stored encrypted under the person's data key (erasable by crypto-shredding).
  * - `subject`: the person's hub id; delivered only where identity is permitted (messages are
  *   addressed by the per-agency pseudonym).
+ * - `recordId`: the record's own identifier (an assessment's, a check-in's). It goes with the
+ *   rest of the record, never alone: an event with nothing left but it is not delivered, since it
+ *   would tell the agency only that something it may not see was recorded.
  */
 export type FieldRule =
-  | { kind: 'category'; category: Category; sensitive: boolean }
+  | { kind: 'category'; category: Category; sensitive: boolean; recordId?: true }
   | { kind: 'byKey'; sensitive: true }
   | { kind: 'subject' };
 
@@ -19,6 +22,9 @@ export type EventSchema = Readonly<Record<string, FieldRule>>;
 
 export const field = (category: Category, sensitive = true): FieldRule => ({ kind: 'category', category, sensitive });
 export const plain = (category: Category): FieldRule => field(category, false);
+export const recordId = (category: Category): FieldRule => ({ kind: 'category', category, sensitive: false, recordId: true });
+/** Whether the rule classifies the record's own identifier (`recordId`). */
+export const isRecordId = (rule: FieldRule | undefined): boolean => rule?.kind === 'category' && rule.recordId === true;
 export const byNeedCategory: FieldRule = { kind: 'byKey', sensitive: true };
 export const subject: FieldRule = { kind: 'subject' };
 

@@ -134,6 +134,18 @@ describe('decide: the sharing decision', () => {
       expect(decision.data).toEqual({ assessmentId: needsAssessed.data.assessmentId, needs: { accommodation: { level: 'high', summary: 'sleeping rough in the town centre' } } });
     });
 
+    it('an agency granted the support plan but none of the needs receives nothing: the assessment id alone is not sent', () => {
+      const agreement = agreementVersion('isp-plan', [grant('shelter', ['support-plan', 'finances'], ['direct-support'])]);
+      const decision = decide(decisionInput({ event: stored(needsAssessed), agency: shelter, agreements: [agreement] }));
+      if (decision.permit) throw new Error('expected a deny');
+      expect(decision.reasons).toEqual(expect.arrayContaining([expect.stringMatching(/^accommodation: /), expect.stringMatching(/^substance-use: /), expect.stringMatching(/^mental-health: /)]));
+      const withFinances = { ...needsAssessed, data: { ...needsAssessed.data, needs: { ...needsAssessed.data.needs, finances: { level: 'low' as const, summary: 'rent arrears' } } } };
+      expect(permitted(decide(decisionInput({ event: stored(withFinances), agency: shelter, agreements: [agreement] }))).data).toEqual({
+        assessmentId: needsAssessed.data.assessmentId,
+        needs: { finances: { level: 'low', summary: 'rent arrears' } },
+      });
+    });
+
     it('the message names the grant that covers the most fields', () => {
       const agreement = agreementVersion('rapid-referral', [
         grant('sms', ['support-plan'], ['direct-support']),

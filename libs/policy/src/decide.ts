@@ -6,6 +6,7 @@ import {
   ConsentRecord,
   consentCovers,
   Grant,
+  isRecordId,
   isSubjectEventType,
   SUBJECT_EVENT_SCHEMAS,
 } from '@onestop/domain';
@@ -124,7 +125,7 @@ export function partyGround(input: DecisionInput, category: Category): Ground | 
 /**
  * The sharing decision: may this agency receive this event for this purpose at this time, and
  * which fields. Deny by default: a field is kept only when its category has a ground; an event
- * with nothing left is denied. Events addressed to named agencies go to no one else. An agency
+ * with nothing left, or nothing but the record's own id, is denied. Events addressed to named agencies go to no one else. An agency
  * always receives what its own users recorded (it is that record's controller), and the agency
  * that raised a referral receives the referral's progress (`partyGround`). The person's
  * hub id goes only to an agency permitted their identity; the others see a pseudonym.
@@ -181,8 +182,9 @@ export function decide(input: DecisionInput): Decision {
     }
   }
   const fields = Object.keys(data);
-  if (fields.length === 0) {
-    const reasons = refused.length ? refused.map((r) => `${r.category}: ${r.reason}`) : ['the event has no disclosable fields'];
+  if (fields.every((name) => isRecordId(schema[name]))) {
+    const nothing = fields.length === 0 ? 'the event has no disclosable fields' : 'nothing of the record is left but its id';
+    const reasons = refused.length ? refused.map((r) => `${r.category}: ${r.reason}`) : [nothing];
     return { permit: false, purpose, reasons, refused };
   }
   if (typeof event.data.personId === 'string' && judge('identity')) data.personId = event.data.personId;

@@ -155,7 +155,12 @@ export function referenceDecision(input: DecisionInput): ReferenceVerdict {
       }
     }
   }
-  if (kept.length === 0) return denied;
+  // An assessment's or check-in's id alone says only that something was recorded: not delivered.
+  const recordIds = Object.keys(schema).filter((name) => {
+    const rule = schema[name];
+    return rule.kind === 'category' && rule.recordId === true;
+  });
+  if (kept.every((path) => recordIds.includes(path))) return denied;
   if (typeof event.data.personId === 'string') keepIfPermitted('personId', 'identity');
   return { permit: true, kept: kept.sort(compare), grounds };
 }
