@@ -185,7 +185,8 @@ describe('partnership administration over HTTP', () => {
     describe('refuses a bad version with a 400 naming the field, and records nothing', () => {
       it.each<[string, Record<string, unknown>, string]>([
         ['a grant to an unknown agency', { grants: [{ recipient: 'nobody', categories: ['identity'], purposes: ['referral'], basis: 'consent' }] }, 'grants[0].recipient'],
-        ['an unknown party', { parties: ['housing', 'nobody'] }, 'parties[1]'],
+        ['an unknown party', { parties: ['housing', 'nobody', 'sms'] }, 'parties[1]'],
+        ['a grant to an agency that is not a party', { parties: ['housing', 'police'] }, 'grants[1].recipient'],
         ['an unknown lawful basis', { grants: [{ recipient: 'sms', categories: ['identity'], purposes: ['referral'], basis: 'whim' }] }, 'grants[0].basis'],
         ['an unknown category', { grants: [{ recipient: 'sms', categories: ['gossip'], purposes: ['referral'], basis: 'consent' }] }, 'grants[0].categories'],
         ['no grants at all', { grants: [] }, 'grants'],

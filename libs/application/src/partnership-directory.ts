@@ -48,6 +48,11 @@ export class PartnershipDirectory {
     return new Set(this.agencies.keys());
   }
 
+  /** The kind of every registered agency, by id. */
+  agencyKinds(): ReadonlyMap<string, string> {
+    return new Map([...this.agencies.values()].map((a) => [a.agencyId, a.kind]));
+  }
+
   agencyByIssuer(issuer: string): AgencyProfile | undefined {
     return [...this.agencies.values()].find((a) => a.issuer === issuer);
   }

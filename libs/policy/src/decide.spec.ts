@@ -127,6 +127,15 @@ describe('decide: the sharing decision', () => {
     });
   });
 
+  describe('given an agreement the agency is not a party to', () => {
+    it('grants it nothing, whatever its grants name; a party named by kind takes in the agencies of that kind', () => {
+      const named = agreementVersion('isp-housing', [grant('housing', ['accommodation'], ['direct-support'])]);
+      expect(decide(decisionInput({ event: stored(needsAssessed), agency: housing, agreements: [{ ...named, parties: ['police'] }] })).permit).toBe(false);
+      const byKind = { ...named, parties: ['kind:housing'] };
+      expect(needsCategories(decide(decisionInput({ event: stored(needsAssessed), agency: housing, agreements: [byKind] })))).toEqual(['accommodation']);
+    });
+  });
+
   describe('given a needs assessment across three categories', () => {
     it('an agency granted only accommodation receives only that entry of the needs', () => {
       const agreement = agreementVersion('isp-housing', [grant('housing', ['accommodation', 'support-plan'], ['direct-support'])]);

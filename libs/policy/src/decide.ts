@@ -82,8 +82,8 @@ interface Candidate {
 const candidatesOf = new WeakMap<readonly AgreementVersion[], Map<string, readonly Candidate[]>>();
 
 /**
- * The grants of the agreements in force that name the agency (by id or kind), the category and
- * the purpose, in search order: agreements in id order, grants in published order. Worked out
+ * The grants of the agreements in force that the agency is a party to and that name it (by id or
+ * kind), the category and the purpose, in search order: agreements in id order, grants in published order. Worked out
  * once per list of agreements in force (`agreementsInForce` gives the same list while it holds)
  * and question, since the publisher and the history reader ask it for every event.
  */
@@ -96,6 +96,8 @@ function candidateGrants(inForce: readonly AgreementVersion[], agency: DecisionI
   const kindName = `kind:${agency.kind}`;
   const candidates: Candidate[] = [];
   for (const agreement of inForce) {
+    // An agreement gives nothing to an agency that is not a party to it (by id or by kind).
+    if (!agreement.parties.some((party) => grantNames(party, agency, kindName))) continue;
     for (const [index, grant] of agreement.grants.entries()) {
       if (!grantNames(grant.recipient, agency, kindName)) continue;
       if (!grant.categories.includes(category) || !grant.purposes.includes(purpose)) continue;

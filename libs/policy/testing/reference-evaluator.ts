@@ -74,7 +74,7 @@ export function referenceConsentCovers(
 
 /**
  * The grant permitting one category, ignoring who recorded the event: every grant of every
- * version in force that names the agency, category and purpose, taken in agreement-id order
+ * version in force, that the agency is a party to, naming the agency, category and purpose, taken in agreement-id order
  * then grant order; the first whose consent condition holds wins. When consent is needed, the
  * covering consent with the lowest id is named.
  */
@@ -83,6 +83,7 @@ export function referenceGrantGround(input: Omit<DecisionInput, 'event'>, catego
   const candidates: { agreementId: string; version: number; grant: number; basis: LawfulBasis; needsConsent: boolean }[] = [];
   for (const version of input.agreements) {
     if (!referenceInForce(version, input.agreements, at)) continue;
+    if (!version.parties.some((party) => referenceNames(party, agency))) continue; // not a party: no grant
     version.grants.forEach((grant, index) => {
       if (!referenceNames(grant.recipient, agency)) return;
       if (!grant.categories.includes(category) || !grant.purposes.includes(purpose)) return;

@@ -49,7 +49,7 @@ export class PublishAgreementHandler implements ICommandHandler<PublishAgreement
     const { runtime } = this;
     await runtime.directory.catchUp();
     const metadata = metadataFor(caller, runtime.nowIso(), { purpose: 'service-planning' });
-    const context = { knownAgencies: runtime.directory.agencyIds() };
+    const context = { knownAgencies: runtime.directory.agencyIds(), agencyKinds: runtime.directory.agencyKinds() };
     const command = { type: 'PublishAgreementVersion' as const, agreement };
     const result = await runtime.repository.execute(`agreement-${agreement.agreementId}`, agreementDecider, command, context, metadata, expectedRevision);
     await runtime.directory.catchUp();

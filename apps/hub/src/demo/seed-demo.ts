@@ -41,7 +41,7 @@ export async function seedDemo(runtime: HubRuntime, keys: Map<string, DevKey>): 
     await run(runtime, `agency-${a.agencyId}`, agencyDecider, { type: 'RegisterAgency', profile }, undefined, meta(runtime, 'partnership', { purpose: 'service-planning' }));
   }
   await runtime.directory.catchUp();
-  const known = { knownAgencies: runtime.directory.agencyIds() };
+  const known = { knownAgencies: runtime.directory.agencyIds(), agencyKinds: runtime.directory.agencyKinds() };
   const reviewDate = new Date(Date.parse(runtime.nowIso()) + 365 * 86_400_000).toISOString().slice(0, 10);
   const agreement = { agreementId: 'town-centre-isp', title: 'Town-centre one-stop shop information sharing protocol', parties: DEMO_AGENCIES.map((a) => a.agencyId), grants: DEMO_GRANTS, effectiveFrom: runtime.nowIso(), reviewDate };
   await run(runtime, 'agreement-town-centre-isp', agreementDecider, { type: 'PublishAgreementVersion', agreement }, known, meta(runtime, 'partnership', { purpose: 'service-planning' }));

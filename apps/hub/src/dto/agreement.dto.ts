@@ -37,7 +37,7 @@ export class GrantDto {
 /** `PUT /v1/agreements/{agreementId}`: publishes the next version of an agreement. */
 export class PutAgreementDto extends ExpectedRevisionDto {
   @ApiProperty({ example: 'Wrexham town-centre one-stop shop ISP' }) @IsString() @Length(1, 200) title!: string;
-  @ApiProperty({ type: [String], description: 'Agency ids or kind:<kind>' })
+  @ApiProperty({ type: [String], description: 'Agency ids or kind:<kind>. Every grant recipient must be a party (an agency named, or of a kind named; a kind, named or of a party agency).' })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)

@@ -2,7 +2,10 @@ import { DeciderSpecification } from '@onestop/domain/testing';
 import { agreementDecider, AgreementContext, PublishAgreementVersion } from './agreement.decider';
 import { AgreementVersion, AgreementVersionPublishedV1, Grant } from './agreement.events';
 
-const context: AgreementContext = { knownAgencies: new Set(['police', 'housing', 'sms']) };
+const context: AgreementContext = {
+  knownAgencies: new Set(['police', 'housing', 'sms']),
+  agencyKinds: new Map([['police', 'police'], ['housing', 'council'], ['sms', 'substance-misuse']]),
+};
 
 const housingGrant: Grant = {
   recipient: 'housing',
@@ -16,7 +19,7 @@ const housingGrant: Grant = {
 const draft: PublishAgreementVersion['agreement'] = {
   agreementId: 'town-centre-isp',
   title: 'Town centre one-stop shop ISP',
-  parties: ['police', 'housing', 'kind:health'],
+  parties: ['police', 'housing', 'kind:health', 'kind:substance-misuse'],
   grants: [housingGrant, { ...housingGrant, recipient: 'kind:substance-misuse', categories: ['substance-use'] }],
   effectiveFrom: '2030-01-01T00:00:00.000Z',
   reviewDate: '2031-01-01',
@@ -48,7 +51,7 @@ describe('agreement decider', () => {
   it('refuses a party that is not a registered agency', () => {
     spec
       .given([])
-      .when(publish({ parties: ['police', 'probation'] }), context)
+      .when(publish({ parties: ['police', 'probation', 'housing', 'kind:substance-misuse'] }), context)
       .thenFailsValidation({ 'parties[1]': 'unknown agency probation' });
   });
 
@@ -61,6 +64,19 @@ describe('agreement decider', () => {
         'grants[0].recipient': 'unknown agency shelter',
         'grants[2].recipient': 'unknown agency kind:wizards',
       });
+  });
+
+  it('refuses a grant to a registered agency or kind that is not a party; a kind party covers its agencies, and a party agency its kind', () => {
+    const grants = [{ ...housingGrant, recipient: 'sms' }, { ...housingGrant, recipient: 'kind:health' }, { ...housingGrant, recipient: 'kind:charity' }, { ...housingGrant, recipient: 'kind:police' }];
+    spec
+      .given([])
+      .when(publish({ parties: ['police', 'housing', 'kind:health'], grants }), context)
+      .thenFailsValidation({
+        'grants[0].recipient': 'sms is not a party to the agreement',
+        'grants[2].recipient': 'kind:charity is not a party to the agreement',
+      });
+    const byKind = { parties: ['kind:substance-misuse', 'housing'], grants: [{ ...housingGrant, recipient: 'sms' }] };
+    spec.given([]).when(publish(byKind), context).then([published(1, byKind)]);
   });
 
   it.each([

@@ -15,6 +15,8 @@ export interface AgreementState {
 export interface AgreementContext {
   /** Ids of the agencies registered now. */
   knownAgencies: ReadonlySet<string>;
+  /** The kind of each registered agency, so that a party named by kind covers its agencies. */
+  agencyKinds?: ReadonlyMap<string, string>;
 }
 
 const knownRecipient = (recipient: string, known: ReadonlySet<string>): boolean =>
@@ -23,8 +25,21 @@ const knownRecipient = (recipient: string, known: ReadonlySet<string>): boolean 
     : known.has(recipient);
 
 /**
+ * Whether a grant's recipient is a party to the agreement: an agency named as a party or of a kind
+ * named as one; a kind named as a party, or of which a party agency is. (The sharing decision
+ * gives an agency nothing under an agreement it is not a party to.)
+ */
+function isParty(recipient: string, parties: readonly string[], kinds: ReadonlyMap<string, string> | undefined): boolean {
+  if (parties.includes(recipient)) return true;
+  if (!recipient.startsWith('kind:')) return kinds?.has(recipient) === true && parties.includes(`kind:${kinds.get(recipient)}`);
+  return parties.some((party) => kinds?.get(party) === recipient.slice('kind:'.length));
+}
+
+/**
  * `PUT /v1/agreements/{id}` publishes the next version. Every party and grant recipient must be
- * a registered agency (or a known kind); the review date must follow the effective date.
+ * a registered agency (or a known kind), every recipient a party to the agreement (an agreement
+ * cannot give data to an agency that has not signed it); the review date must follow the
+ * effective date.
  */
 export const agreementDecider: Decider<PublishAgreementVersion, AgreementEvent, AgreementState, AgreementContext> = {
   initialState: () => ({ versions: [] }),
@@ -37,6 +52,7 @@ export const agreementDecider: Decider<PublishAgreementVersion, AgreementEvent, 
     });
     a.grants.forEach((g, i) => {
       if (!knownRecipient(g.recipient, context.knownAgencies)) bad[`grants[${i}].recipient`] = `unknown agency ${g.recipient}`;
+      else if (!isParty(g.recipient, a.parties, context.agencyKinds)) bad[`grants[${i}].recipient`] = `${g.recipient} is not a party to the agreement`;
     });
     if (Object.keys(bad).length > 0) throw new ValidationError(bad);
     if (Date.parse(a.reviewDate) <= Date.parse(a.effectiveFrom)) {
