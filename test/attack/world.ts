@@ -85,7 +85,8 @@ export async function recordPerson(world: World): Promise<PersonRecord> {
     identifiers: { policeRef: s.policeRef, councilRef: s.councilRef },
     contact: { address: s.address, email: s.email },
   }, 201);
-  const { consentId } = await ok(world, 'POST', `/v1/people/${personId}/consents`, token, consentBody({ evidenceRef: s.evidence }), 201);
+  // The consent covers sms for referrals too: a referral is raised only to an agency that may receive it.
+  const { consentId } = await ok(world, 'POST', `/v1/people/${personId}/consents`, token, consentBody({ evidenceRef: s.evidence, categories: ['identity', 'substance-use', 'referral'] }), 201);
   const needs = { accommodation: { level: 'high', summary: s.summary, details: s.details }, 'mental-health': { level: 'crisis', summary: s.summary } };
   await ok(world, 'POST', `/v1/people/${personId}/assessments`, token, { needs }, 201);
   await ok(world, 'POST', `/v1/people/${personId}/check-ins`, token, { changes: needs, note: s.note }, 201);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TestHub } from '../support/hub-harness';
-import { blamedFields, Partnership, registerPerson, startPartnership, withoutWriting } from '../support/fixtures';
+import { blamedFields, consentBody, Partnership, registerPerson, startPartnership, withoutWriting } from '../support/fixtures';
 
 /**
  * Referrals over HTTP. Housing refers a person it registered to the substance-misuse service's
@@ -25,6 +25,9 @@ describe('referrals over HTTP', () => {
     hub = await TestHub.start();
     p = await startPartnership(hub);
     personId = await registerPerson(hub, p.tokens.housing);
+    // sms receives referrals with the person's consent: without it no referral could be raised to it.
+    const consent = await hub.request('POST', `/v1/people/${personId}/consents`, p.tokens.housing, consentBody({ categories: ['identity', 'substance-use', 'referral'] }));
+    expect(consent.status).toBe(201);
   });
   afterAll(() => hub.close());
 
@@ -41,10 +44,20 @@ describe('referrals over HTTP', () => {
       expect(deadline).toBeLessThanOrEqual(15 * 60_000 + 5_000);
     });
 
-    it('given waitForConsent, then it is prepared, with no deadline yet', async () => {
-      const res = await hub.request('POST', '/v1/referrals', p.tokens.housing, raiseBody({ waitForConsent: true }));
+    it('given waitForConsent for a person who has not consented, then it is prepared, with no deadline yet', async () => {
+      const unconsented = await registerPerson(hub, p.tokens.housing);
+      const res = await hub.request('POST', '/v1/referrals', p.tokens.housing, raiseBody({ personId: unconsented, waitForConsent: true }));
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ status: 'prepared', acknowledgeBy: null });
+    });
+
+    it('given no consent covering the receiver, then 403 policy.denied pointing to waitForConsent, nothing recorded and nothing on its board', async () => {
+      const unconsented = await registerPerson(hub, p.tokens.housing);
+      const boardBefore = await list(p.tokens.sms);
+      const res = await withoutWriting(hub, () => hub.request('POST', '/v1/referrals', p.tokens.housing, raiseBody({ personId: unconsented })));
+      expect(res.status).toBe(403);
+      expect(res.body.error).toMatchObject({ code: 'policy.denied', toAgency: 'sms', message: expect.stringContaining('waitForConsent') });
+      expect(await list(p.tokens.sms)).toEqual(boardBefore);
     });
 
     describe('refuses a bad referral with a 400 naming the field, and records nothing', () => {

@@ -3,7 +3,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { agencyServices, Appended, ConsentReferrals, HubRuntime } from '@onestop/application';
 import type { Principal } from '@onestop/auth';
 import { KeyDestroyedError } from '@onestop/crypto';
-import { NotFoundError, ReferralCommand, referralDecider, ReferralEvent } from '@onestop/domain';
+import { DomainError, NotFoundError, ReferralCommand, referralDecider, ReferralEvent } from '@onestop/domain';
 import { HUB_RUNTIME, metadataFor } from '../runtime/runtime.tokens';
 
 /** Runs one referral command (raise, prepare, a reply, withdraw) for a caller. */
@@ -32,6 +32,7 @@ export class ExecuteReferralCommandHandler implements ICommandHandler<ExecuteRef
     if (opening && personId) {
       if (runtime.keys.destroyedAt(personId)) throw new KeyDestroyedError();
       if (!(await runtime.repository.exists(`person-${personId}`))) throw new NotFoundError('person', personId);
+      if (command.type === 'RaiseReferral' && command.toAgency !== command.fromAgency) await this.assertReceivable(personId, command.toAgency);
     }
     const details = loaded.state.details ?? ('toAgency' in command ? command : undefined);
     const now = runtime.nowIso();
@@ -47,6 +48,18 @@ export class ExecuteReferralCommandHandler implements ICommandHandler<ExecuteRef
     await runtime.projector.catchUp();
     if (command.type === 'PrepareReferral' && personId) return this.releaseIfCovered(stream, personId, result);
     return result;
+  }
+
+  /**
+   * A referral is raised only to an agency that may receive it now (`ConsentReferrals.mayReceive`):
+   * otherwise its board would show the receiver a referral (service, urgency, deadlines) that the
+   * sharing decision keeps from its feed. Prepared with `waitForConsent`, it goes the moment a
+   * consent covers it. (An unknown agency is left to the decider, which names the field.)
+   */
+  private async assertReceivable(personId: string, toAgency: string): Promise<void> {
+    if (!this.runtime.directory.agency(toAgency)) return;
+    if (await new ConsentReferrals(this.runtime).mayReceive(personId, toAgency)) return;
+    throw new DomainError('policy.denied', `${toAgency} may not receive this referral now: no agreement in force grants it referrals, or the grant needs the person's consent and none covers ${toAgency} for referral. Record that consent first, or send the referral with waitForConsent to raise it the moment the person consents`, { toAgency });
   }
 
   /** A referral prepared for a person whose consent already covers it is raised at once. */

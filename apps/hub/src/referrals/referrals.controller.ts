@@ -39,6 +39,7 @@ export class ReferralsController {
   @ApiOperation({
     summary: 'Raise a referral to another agency\'s service, or prepare one that waits for consent',
     description:
+      'Without `waitForConsent`, the receiving agency must be one the sharing decision lets receive the referral now (category and purpose `referral`, with the person\'s consent where its grant needs it), or the answer is 403 `policy.denied` and nothing is recorded. ' +
       'With `waitForConsent`, the referral is prepared and raised by the hub the moment a consent covering the receiving agency for the `referral` category and purpose is recorded (at once if one already does). ' +
       'The service must be one the receiving agency lists (when it lists any); its deadlines to acknowledge, decide and start follow the service\'s levels. ' +
       'The receiving agency gets the referral through its feed, filtered by the sharing decision for the purpose `referral`: the referral\'s fields (category `referral`) and the person\'s identity only as its agreement grants them. The referring agency is told of every step.',

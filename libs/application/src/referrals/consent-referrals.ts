@@ -110,6 +110,16 @@ export class ConsentReferrals {
     return done;
   }
 
+  /**
+   * Whether the agency may receive a referral about the person now: the sharing decision gives it
+   * a ground for the category `referral` for the purpose `referral` (an agreement grant, with the
+   * person's consent where the grant needs it). A referral it may not receive is not raised.
+   */
+  async mayReceive(personId: string, agencyId: string): Promise<boolean> {
+    const ledger = this.ledgerOf(await this.runtime.repository.readStream<PersonEvent>(`person-${personId}`));
+    return this.granted(agencyId, ledger, this.runtime.nowIso());
+  }
+
   /** The position of the event that ended the consent, found in the person's stream. */
   async endingOf(personId: string, consentId: string): Promise<number | undefined> {
     const events = await this.runtime.repository.readStream<PersonEvent>(`person-${personId}`);
