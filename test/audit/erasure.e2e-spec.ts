@@ -64,7 +64,7 @@ describe('erasing a person', () => {
       const theirs = (feed.body.messages as Array<{ subject: string; type: string }>).filter((m) => m.subject === pseudonym);
       expect({ agencyId, types: theirs.map((m) => m.type) }).toEqual({ agencyId, types: [RETRACTION_TYPE] });
     }
-    hub.runtime.db.pragma('wal_checkpoint(TRUNCATE)');
+    // Read as they are: the hub emptied the write-ahead log itself after the erasure.
     const file = ['hub.db', 'hub.db-wal'].map((f) => join(hub.dataDir, f)).filter(existsSync).map((f) => readFileSync(f).toString('latin1')).join('');
     for (const text of [String(body.name), 'evicted on Friday', 'heroin, wants detox']) expect({ text, found: file.includes(text) }).toEqual({ text, found: false });
   });
@@ -95,6 +95,19 @@ describe('erasing a person', () => {
       expect((await hub.request('POST', '/v1/feed/acks', await issuer.token(['system']), { retractionIds: [r.retractionId] })).body.acknowledged).toBe(1);
     }
     expect((await hub.request('GET', '/v1/audit/retractions', dpo)).body.retractions.filter((r: { personId: string }) => r.personId === personId)).toEqual([]);
+  });
+
+  it('withdraws the open referrals of the person erased, so no agency acts on them after', async () => {
+    const other = await registerPerson(hub, p.tokens.housing, personBody());
+    await hub.request('POST', `/v1/people/${other}/consents`, p.tokens.housing, consentBody({ categories: ['identity', 'substance-use', 'referral'] }));
+    const raised = await hub.request('POST', '/v1/referrals', p.tokens.housing, { personId: other, toAgency: 'sms', service: 'detox', urgency: 'immediate', reason: 'Asked for detox today' });
+    expect(raised.status).toBe(201);
+    expect((await hub.request('POST', `/v1/people/${other}/erasure`, dpo, { reference: 'DPO-2030-015' })).status).toBe(200);
+    const board = await hub.request('GET', '/v1/referrals', p.tokens.housing);
+    expect(board.body.referrals.find((r: { referralId: string }) => r.referralId === raised.body.referralId)).toMatchObject({ status: 'withdrawn', deadlines: [] });
+    const acknowledged = await hub.request('POST', `/v1/referrals/${raised.body.referralId}/acknowledge`, p.tokens.sms, {});
+    expect(acknowledged.status).toBe(422);
+    expect(acknowledged.body.error.code).toBe('referral.invalid-transition');
   });
 
   it('keeps the audit provable: it verifies, still answers for the person, and never held their data', async () => {

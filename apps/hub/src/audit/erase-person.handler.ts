@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { HubRuntime } from '@onestop/application';
+import { ConsentReferrals, HubRuntime } from '@onestop/application';
 import type { Principal } from '@onestop/auth';
 import { KeyDestroyedError } from '@onestop/crypto';
 import { DomainError, NotFoundError, personDecider } from '@onestop/domain';
@@ -25,10 +25,11 @@ export interface ErasureResult {
 }
 
 /**
- * Records `PersonErased.v1` (the publisher turns it into retractions for every agency holding
- * anything), then, in one transaction, the erasure's audit record, the destruction of the
+ * Withdraws the person's open referrals, records `PersonErased.v1` (the publisher turns it into
+ * retractions for every agency holding anything), then, in one transaction, the erasure's audit record, the destruction of the
  * person's data key and the read models' mark. If the record cannot be written the key is not
- * destroyed; repeating the call completes an erasure that stopped half-way.
+ * destroyed; repeating the call completes an erasure that stopped half-way. The write-ahead log
+ * is then checkpointed and emptied, so the key's old bytes do not outlive it there.
  */
 @CommandHandler(ErasePersonCommand)
 export class ErasePersonHandler implements ICommandHandler<ErasePersonCommand, ErasureResult> {
@@ -39,6 +40,9 @@ export class ErasePersonHandler implements ICommandHandler<ErasePersonCommand, E
     if (runtime.keys.destroyedAt(personId)) throw new KeyDestroyedError();
     const stream = `person-${personId}`;
     if ((await runtime.store.readStream(stream, { maxCount: 1 })).length === 0) throw new NotFoundError('person', personId);
+    await runtime.projector.catchUp();
+    await new ConsentReferrals(runtime).withdrawForErasure(personId);
+    await runtime.projector.catchUp();
     const now = runtime.nowIso();
     let eventId: string | undefined;
     try {
@@ -70,6 +74,8 @@ export class ErasePersonHandler implements ICommandHandler<ErasePersonCommand, E
         runtime.db.prepare("UPDATE rm_consents SET status = 'erased' WHERE person_id = ? AND status = 'active'").run(personId);
       })
       .immediate();
+    // The destroyed key's old page may linger in the write-ahead log until the next checkpoint.
+    runtime.db.pragma('wal_checkpoint(TRUNCATE)');
     return { personId, erasedAt: now, retractingFrom: holders };
   }
 }

@@ -154,6 +154,15 @@ export class PublisherJournal {
    * retractions agencies have acknowledged: their confirmation is not derivable, and the rebuild
    * re-creates those retractions under the same ids, so the acknowledged rows stand.
    */
+  /**
+   * Copies the write-ahead log into the file and empties it: after an erasure, the page images
+   * that still hold the person's withdrawn messages and summaries go with it (the file itself is
+   * zeroed where they were deleted: secure delete).
+   */
+  forgetWriteAheadLog(): void {
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
   reset(): void {
     this.summaries.clear();
     this.db.transaction(() => {

@@ -213,6 +213,7 @@ export class Publisher {
     if (feed) await feed.deliver(kafka ? pending.outbound.filter((o) => this.chose(o, 'feed') || !this.chose(o, 'kafka')) : pending.outbound);
     if (this.o.lease && !(await this.o.lease.ensure())) throw new Error('the publisher lease passed to another instance');
     await this.write(() => this.o.journal.commit(pending, (this.o.now?.() ?? new Date()).toISOString()));
+    if (pending.retractions.some((r) => r.reason === 'person-erased')) await this.write(() => this.o.journal.forgetWriteAheadLog());
     this.published = pending.position;
     this.progress.emit('progress');
     return this.newBatch(pending.position);

@@ -32,7 +32,7 @@ export interface FollowUp {
 const ENDINGS = new Set(['ConsentWithdrawn.v1', 'ConsentExpired.v1']);
 
 /**
- * Referrals that follow the person's consent.
+ * Referrals that follow the person's consent (and their erasure: `withdrawForErasure`).
  *
  * - Released on consent: a prepared referral is raised (`ReleaseReferral`) the moment the person
  *   has an active consent covering its receiving agency for the category and purpose `referral`,
@@ -118,6 +118,25 @@ export class ConsentReferrals {
   async mayReceive(personId: string, agencyId: string): Promise<boolean> {
     const ledger = this.ledgerOf(await this.runtime.repository.readStream<PersonEvent>(`person-${personId}`));
     return this.granted(agencyId, ledger, this.runtime.nowIso());
+  }
+
+  /**
+   * Withdraws every open referral of a person about to be erased, with the reason `person erased`,
+   * before their key is destroyed: no agency goes on acknowledging, accepting or escalating a
+   * referral about someone the hub no longer holds. A referral already started stays with the
+   * service that started it.
+   */
+  async withdrawForErasure(personId: string): Promise<FollowUp> {
+    const { runtime } = this;
+    const open = runtime.db
+      .prepare("SELECT referral_id, person_id, from_agency, to_agency, raised_at FROM rm_referrals WHERE person_id = ? AND status IN ('prepared', 'raised', 'acknowledged', 'accepted')")
+      .all(personId) as ReferralRow[];
+    const done: FollowUp = { count: 0 };
+    const now = runtime.nowIso();
+    for (const referral of open) {
+      tally(done, await this.run(referral, { type: 'Withdraw', byAgency: referral.from_agency, reason: 'person erased' }, 'erasure', now));
+    }
+    return done;
   }
 
   /** The position of the event that ended the consent, found in the person's stream. */
