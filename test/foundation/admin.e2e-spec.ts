@@ -52,6 +52,19 @@ describe('partnership administration over HTTP', () => {
       expect(list.body.agencies.find((a: { agencyId: string }) => a.agencyId === 'advice')).toMatchObject({ name: 'Citizens Advice Wrexham', kind: 'charity' });
     });
 
+    it('given a stale If-Match or expectedRevision, then 409 with the actual revision, and the registration is unchanged', async () => {
+      const clinic = await Issuer.create('clinic');
+      await putAgency('clinic', registration(clinic));
+      expect((await putAgency('clinic', registration(clinic, { name: 'Clinic, renamed' }))).body.revision).toBe(1);
+      const stale = await withoutWriting(hub, () => hub.request('PUT', '/v1/agencies/clinic', admin, registration(clinic, { name: 'Clinic, stale' }), { 'If-Match': '"0"' }));
+      expect(stale.status).toBe(409);
+      expect(stale.body.error).toMatchObject({ code: 'stream.version-conflict', actualRevision: 1 });
+      const inBody = await withoutWriting(hub, () => putAgency('clinic', registration(clinic, { name: 'Clinic, stale', expectedRevision: 0 })));
+      expect(inBody.status).toBe(409);
+      const current = await hub.request('PUT', '/v1/agencies/clinic', admin, registration(clinic, { name: 'Clinic, current' }), { 'If-Match': '"1"' });
+      expect(current.body).toEqual({ agencyId: 'clinic', revision: 2 });
+    });
+
     it('lists every registered agency once, with its public keys and delivery, to any authenticated caller', async () => {
       const res = await hub.request('GET', '/v1/agencies', await housing.token(['caseworker']));
       expect(res.status).toBe(200);
@@ -136,6 +149,18 @@ describe('partnership administration over HTTP', () => {
         const res = await withoutWriting(hub, () => putAgency('newcomer', registration(newcomer, { colour: 'blue' })));
         expect(res.status).toBe(400);
         expect(blamedFields(res)).toEqual(['colour']);
+      });
+
+      it("when the agency id is the partnership administrator's", async () => {
+        const res = await withoutWriting(hub, () => putAgency('partnership', registration(newcomer)));
+        expect(res.status).toBe(400);
+        expect(blamedFields(res)).toEqual(['agencyId']);
+      });
+
+      it("when the issuer is the partnership administrator's", async () => {
+        const res = await withoutWriting(hub, () => putAgency('newcomer', registration(newcomer, { issuer: hub.admin.issuer })));
+        expect(res.status).toBe(400);
+        expect(blamedFields(res)).toEqual(['issuer']);
       });
 
       it('when the agency id in the path is not a slug', async () => {

@@ -176,6 +176,12 @@ describe('consent and the needs profile over HTTP', () => {
       expect(res.body.error).toMatchObject({ code: 'stream.version-conflict', actualRevision: 1 });
     });
 
+    it.each([1e308, 2 ** 53])('given an expectedRevision of %d, beyond any a stream can have, then 400 naming it and nothing is recorded', async (expectedRevision) => {
+      const res = await withoutWriting(hub, () => post(`/v1/people/${personId}/check-ins`, { changes: needsOfEveryCategory(), expectedRevision }, {}, p.tokens.sms));
+      expect(res.status).toBe(400);
+      expect(blamedFields(res)).toEqual(['expectedRevision']);
+    });
+
     it('given expectedRevision null in the body, then it is treated as no expectation and the write is recorded', async () => {
       const res = await post(`/v1/people/${personId}/check-ins`, { changes: needsOfEveryCategory(), expectedRevision: null }, {}, p.tokens.sms);
       expect(res.status).toBe(201);

@@ -36,6 +36,10 @@ describe('people over HTTP', () => {
       it.each<[string, Record<string, unknown>, string[]]>([
         ['no name', { name: undefined }, ['name']],
         ['a date of birth that is not a date', { dateOfBirth: '14/03/1988' }, ['dateOfBirth']],
+        ['a date of birth that does not exist (31 February)', { dateOfBirth: '1990-02-31' }, ['dateOfBirth']],
+        ['a date of birth on 29 February of a common year', { dateOfBirth: '1985-02-29' }, ['dateOfBirth']],
+        ['a date of birth in the future', { dateOfBirth: '2090-01-01' }, ['dateOfBirth']],
+        ['a date of birth before 1900', { dateOfBirth: '0001-01-01' }, ['dateOfBirth']],
         ['an NHS number that is not 10 digits', { identifiers: { nhsNumber: '12345' } }, ['identifiers.nhsNumber']],
         ['an email that is not one', { contact: { email: 'not-an-email' } }, ['contact.email']],
         ['a field the contract does not know', { favouriteColour: 'blue' }, ['favouriteColour']],
@@ -53,6 +57,12 @@ describe('people over HTTP', () => {
         expect(res.status).toBe(400);
         expect(res.body.error.code).toBe('request.malformed');
         expect(JSON.stringify(res.body)).not.toContain('Alex');
+      });
+
+      it.each(['text/plain', 'application/xml', 'application/x-www-form-urlencoded'])('a JSON body sent as %s: 415 naming the type it must be', async (type) => {
+        const res = await withoutWriting(hub, () => hub.request('POST', '/v1/people', p.tokens.sms, personBody(), { 'content-type': type }));
+        expect(res.status).toBe(415);
+        expect(res.body.error).toMatchObject({ code: 'request.unsupported-media-type', message: expect.stringContaining('application/json') });
       });
 
       it('a body that is JSON but not an object', async () => {

@@ -2,25 +2,21 @@ import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { existsSync, readFileSync } from 'node:fs';
 import { HubRuntime } from '@onestop/application';
 import { DevKey, TokenVerifier, TrustedIssuer } from '@onestop/auth';
 import { PartnershipIssuers, PARTNERSHIP_ADMIN } from './auth/partnership-issuers';
-import { HubConfig } from '@onestop/config';
+import { HubConfig, readJwksSetting } from '@onestop/config';
 import { hubValidationPipe } from './http/validation.pipe';
 import { jsonShapeLimit } from './http/json-depth';
+import { jsonBodiesOnly } from './http/json-only';
 import { RateLimit, RateLimiter, rateLimitOf } from './http/rate-limit';
 import { clientRateLimit } from './http/rate-limit.guard';
 import { HubModule } from './hub.module';
 import { DemoSignIn } from './console/demo-sign-in';
 
-/** Reads `HUB_ADMIN_JWKS`: a JWKS as JSON, or the path of a file holding one. */
+/** Reads `HUB_ADMIN_JWKS`: a JWKS of public keys as JSON, or the path of a file holding one. */
 export function parseAdminJwks(value: string): TrustedIssuer['jwks'] {
-  const text = value.trim().startsWith('{') ? value : existsSync(value) ? readFileSync(value, 'utf8') : undefined;
-  if (text === undefined) throw new Error('HUB_ADMIN_JWKS is neither JSON nor a readable file');
-  const jwks = JSON.parse(text) as { keys?: unknown };
-  if (!Array.isArray(jwks.keys) || jwks.keys.length === 0) throw new Error('HUB_ADMIN_JWKS must be a JWKS with at least one key');
-  return jwks as TrustedIssuer['jwks'];
+  return readJwksSetting('HUB_ADMIN_JWKS', value) as unknown as TrustedIssuer['jwks'];
 }
 
 /** The bootstrap administrator from the configuration (or the demo's dev key). */
@@ -50,11 +46,12 @@ export async function createHttpApp(options: HttpAppOptions): Promise<INestAppli
   const verifier = new TokenVerifier({ audience: options.config.HUB_AUDIENCE, issuers: new PartnershipIssuers(options.runtime.directory, options.admin), clockToleranceSeconds: 30 });
   const rateLimit = options.rateLimit ?? rateLimitOf(options.config);
   const limiter = rateLimit ? new RateLimiter(rateLimit) : undefined;
-  const app = await NestFactory.create<NestExpressApplication>(HubModule.register({ runtime: options.runtime, verifier, demo: options.demo ? new DemoSignIn(options.demo.keys, options.config.HUB_AUDIENCE, options.demo.withAdmin) : undefined, rateLimiter: limiter }), {
+  const app = await NestFactory.create<NestExpressApplication>(HubModule.register({ runtime: options.runtime, verifier, demo: options.demo ? new DemoSignIn(options.demo.keys, options.config.HUB_AUDIENCE, options.demo.withAdmin) : undefined, rateLimiter: limiter, adminIssuer: options.admin?.issuer }), {
     logger: options.logger ?? ['error', 'warn'],
     bodyParser: false,
   });
   if (limiter) app.use(clientRateLimit(limiter, (req) => req.method === 'GET' && /^\/console(\/|$)/.test(req.path)));
+  app.use(jsonBodiesOnly());
   app.useBodyParser('json', { limit: '256kb', strict: true });
   app.use(jsonShapeLimit());
   app.disable('x-powered-by');

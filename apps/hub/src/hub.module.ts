@@ -21,7 +21,7 @@ import { ExecuteReferralCommandHandler } from './referrals/referral-command';
 import { ReferralsController } from './referrals/referrals.controller';
 import { ReferralMeasuresController } from './referrals/referral-measures.controller';
 import { MetricsController } from './ops/metrics.controller';
-import { HUB_RUNTIME } from './runtime/runtime.tokens';
+import { ADMIN_ISSUER, HUB_RUNTIME } from './runtime/runtime.tokens';
 import { AccessRecorder } from './audit/access-recorder';
 import { AuditController } from './audit/audit.controller';
 import { AuditReportsController } from './audit/audit-reports.controller';
@@ -42,6 +42,8 @@ export interface HubModuleOptions {
   demo?: DemoSignIn;
   /** Per-subject rate limiting after authentication; none when the limit is off. */
   rateLimiter?: RateLimiter;
+  /** The bootstrap administrator's issuer: no agency may register it as its own. */
+  adminIssuer?: string;
 }
 
 /** The hub's HTTP API: controllers, command handlers, the guard and the one exception filter. */
@@ -71,6 +73,7 @@ export class HubModule {
       ],
       providers: [
         { provide: HUB_RUNTIME, useValue: options.runtime },
+        { provide: ADMIN_ISSUER, useValue: options.adminIssuer ?? null },
         { provide: TOKEN_VERIFIER, useValue: options.verifier },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: SubjectRateLimitGuard },

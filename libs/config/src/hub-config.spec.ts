@@ -1,4 +1,12 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './hub-config';
+
+const keyPair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const publicJwk = keyPair.publicKey.export({ format: 'jwk' });
+const privateJwk = keyPair.privateKey.export({ format: 'jwk' });
 
 /** The ConfigError thrown for an environment, or a failure when none is thrown. */
 function errorFor(env: NodeJS.ProcessEnv): ConfigError {
@@ -69,11 +77,18 @@ describe('the hub configuration', () => {
     });
 
     it('accepts a bootstrap administrator given as issuer and JWKS together', () => {
-      const jwks = '{"keys":[{"kty":"EC","crv":"P-256","x":"x","y":"y"}]}';
+      const jwks = JSON.stringify({ keys: [publicJwk] });
       expect(loadConfig({ HUB_ADMIN_ISSUER: 'https://idp.partnership.example', HUB_ADMIN_JWKS: jwks })).toMatchObject({
         HUB_ADMIN_ISSUER: 'https://idp.partnership.example',
         HUB_ADMIN_JWKS: jwks,
       });
+      const dir = mkdtempSync(join(tmpdir(), 'onestop-config-'));
+      try {
+        writeFileSync(join(dir, 'admin.jwks.json'), jwks);
+        expect(loadConfig({ HUB_ADMIN_ISSUER: 'https://idp.partnership.example', HUB_ADMIN_JWKS: join(dir, 'admin.jwks.json') }).HUB_ADMIN_JWKS).toBe(join(dir, 'admin.jwks.json'));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('ignores variables that are not its own', () => {
@@ -101,6 +116,25 @@ describe('the hub configuration', () => {
       ['a publisher heap limit that is not a number of megabytes', { HUB_PUBLISHER_HEAP_MB: '1g' }, 'HUB_PUBLISHER_HEAP_MB'],
     ])('%s', (_, env, variable) => {
       expect(errorFor(env).message).toContain(variable);
+    });
+
+    it.each<[string, string, string]>([
+      ['a private key', JSON.stringify({ keys: [privateJwk] }), 'HUB_ADMIN_JWKS: keys[0] must be a public key (no private or symmetric parts)'],
+      ['a symmetric key', '{"keys":[{"kty":"oct","k":"c2VjcmV0"}]}', 'HUB_ADMIN_JWKS: keys[0] must be a public key (no private or symmetric parts)'],
+      ['a key of no known type', '{"keys":[{"kty":"foo"}]}', 'HUB_ADMIN_JWKS: keys[0] must be a public EC, OKP or RSA key in JWK form'],
+      ['JSON that does not parse', '{bad', 'HUB_ADMIN_JWKS is not valid JSON'],
+      ['an empty key set', '{"keys":[]}', 'HUB_ADMIN_JWKS must be a JWKS with at least one key'],
+      ['neither JSON nor a file', 'no-such-file.json', 'HUB_ADMIN_JWKS is neither JSON nor a readable file'],
+    ])('refuses administrator keys that are %s, naming HUB_ADMIN_JWKS', (_, jwks, message) => {
+      expect(errorFor({ HUB_ADMIN_ISSUER: 'https://idp.partnership.example', HUB_ADMIN_JWKS: jwks }).message).toBe(`invalid configuration: ${message}`);
+    });
+
+    it.each<[string, string]>([
+      ['abc', 'PORT must be a whole number'],
+      ['-1', 'PORT must be a whole number'],
+      ['3.5', 'PORT must be a whole number'],
+    ])('says PORT=%s is not a whole number, before any range', (port, message) => {
+      expect(errorFor({ PORT: port }).message).toBe(`invalid configuration: ${message}`);
     });
 
     it('names every bad variable at once, not only the first', () => {

@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { ArrayMinSize, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, Min, validateSync, ValidateIf } from 'class-validator';
+import { readJwksSetting } from './jwks-setting';
 
 const bool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase()) ? true : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase()) ? false : value;
@@ -127,11 +128,22 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: Partial<HubConfig> 
   const config = plainToInstance(HubConfig, { ...defaults, ...raw });
   const errors = validateSync(config, { forbidUnknownValues: false });
   if (errors.length > 0) {
-    const lines = errors.flatMap((e) => Object.values(e.constraints ?? {}).slice(0, 1));
+    // One line a setting: that it is not a whole number (or a boolean) before any range it misses.
+    const lines = errors.flatMap((e) => {
+      const c = e.constraints ?? {};
+      return [c.isInt ?? c.isBoolean ?? Object.values(c)[0]].filter(Boolean);
+    });
     throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
   }
   if ((config.HUB_ADMIN_ISSUER === undefined) !== (config.HUB_ADMIN_JWKS === undefined)) {
     throw new ConfigError('invalid configuration: HUB_ADMIN_ISSUER and HUB_ADMIN_JWKS must be set together');
+  }
+  if (config.HUB_ADMIN_JWKS !== undefined) {
+    try {
+      readJwksSetting('HUB_ADMIN_JWKS', config.HUB_ADMIN_JWKS);
+    } catch (error) {
+      throw new ConfigError(`invalid configuration: ${(error as Error).message}`);
+    }
   }
   return config;
 }

@@ -10,6 +10,7 @@ export class RegisterAgencyCommand {
   constructor(
     readonly caller: Principal,
     readonly profile: AgencyProfile,
+    readonly expectedRevision?: number,
   ) {}
 }
 
@@ -26,7 +27,7 @@ export class PublishAgreementCommand {
 export class RegisterAgencyHandler implements ICommandHandler<RegisterAgencyCommand, Appended & { created: boolean }> {
   constructor(@Inject(HUB_RUNTIME) private readonly runtime: HubRuntime) {}
 
-  async execute({ caller, profile }: RegisterAgencyCommand) {
+  async execute({ caller, profile, expectedRevision }: RegisterAgencyCommand) {
     const { runtime } = this;
     await runtime.directory.catchUp();
     const holder = runtime.directory.agencyByIssuer(profile.issuer);
@@ -34,7 +35,7 @@ export class RegisterAgencyHandler implements ICommandHandler<RegisterAgencyComm
       throw new ValidationError({ issuer: `already registered to agency ${holder.agencyId}` });
     }
     const metadata = metadataFor(caller, runtime.nowIso(), { purpose: 'service-planning' });
-    const result = await runtime.repository.execute(`agency-${profile.agencyId}`, agencyDecider, { type: 'RegisterAgency', profile }, undefined, metadata);
+    const result = await runtime.repository.execute(`agency-${profile.agencyId}`, agencyDecider, { type: 'RegisterAgency', profile }, undefined, metadata, expectedRevision);
     await runtime.directory.catchUp();
     await runtime.audit.admin.catchUp();
     return { ...result, created: result.events[0]?.type === 'AgencyRegistered.v1' };

@@ -16,7 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { AGENCY_KINDS, AgencyKind } from '@onestop/domain';
-import { SLUG } from './common.dto';
+import { ExpectedRevisionDto, SLUG } from './common.dto';
 
 export class AgencyDeliveryDto {
   @ApiProperty({ description: 'Read the HTTP feed' }) @IsBoolean() feed!: boolean;
@@ -78,7 +78,7 @@ export class JwksDto {
 }
 
 /** `PUT /v1/agencies/{agencyId}`: registers or replaces an agency. */
-export class PutAgencyDto {
+export class PutAgencyDto extends ExpectedRevisionDto {
   @ApiProperty({ example: 'Wrexham Council Housing' }) @IsString() @Length(1, 200) name!: string;
   @ApiProperty({ enum: AGENCY_KINDS }) @IsIn(AGENCY_KINDS) kind!: AgencyKind;
   @ApiProperty({ description: 'The `iss` of the agency\'s tokens', example: 'https://idp.housing.example' })

@@ -18,7 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CATEGORIES, Category, LAWFUL_BASES, LawfulBasis, Purpose, PURPOSES } from '@onestop/domain';
-import { ExpectedRevisionDto, ISO_DATE } from './common.dto';
+import { CalendarDate, ExpectedRevisionDto } from './common.dto';
 
 const RECIPIENT = /^([a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){1,39}|kind:[a-z-]{2,40})$/;
 
@@ -55,6 +55,6 @@ export class PutAgreementDto extends ExpectedRevisionDto {
 
   @ApiPropertyOptional({ description: 'When the version takes effect (default: now)' }) @IsOptional() @IsISO8601({ strict: true }) effectiveFrom?: string;
   @ApiProperty({ example: '2027-06-30', description: 'After this date the version grants nothing' })
-  @Matches(ISO_DATE, { message: 'reviewDate must be a date YYYY-MM-DD' })
+  @CalendarDate('reviewDate')
   reviewDate!: string;
 }

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsEmail, IsIn, IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { NEED_LEVELS, NeedLevel } from '@onestop/domain';
-import { ExpectedRevisionDto, ISO_DATE } from './common.dto';
+import { CalendarDate, ExpectedRevisionDto } from './common.dto';
 
 export class IdentifiersDto {
   @ApiPropertyOptional({ example: '9434765919' }) @IsOptional() @Matches(/^\d{10}$/, { message: 'nhsNumber must be 10 digits' }) nhsNumber?: string;
@@ -19,7 +19,7 @@ export class ContactDto {
 /** `POST /v1/people`: registers a person. */
 export class RegisterPersonDto {
   @ApiProperty({ example: 'Alex Jones' }) @IsString() @Length(1, 200) name!: string;
-  @ApiProperty({ example: '1990-04-12' }) @Matches(ISO_DATE, { message: 'dateOfBirth must be a date YYYY-MM-DD' }) dateOfBirth!: string;
+  @ApiProperty({ example: '1990-04-12' }) @CalendarDate('dateOfBirth', { birth: true }) dateOfBirth!: string;
   @ApiPropertyOptional({ type: IdentifiersDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => IdentifiersDto) identifiers?: IdentifiersDto;
   @ApiPropertyOptional({ type: ContactDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => ContactDto) contact?: ContactDto;
 }
@@ -55,5 +55,5 @@ export class CheckInDto extends ExpectedRevisionDto {
 /** `GET /v1/people?name=&dob=`: exact match on name and date of birth. */
 export class PeopleQueryDto {
   @ApiProperty() @IsString() @Length(1, 200) name!: string;
-  @ApiPropertyOptional({ example: '1990-04-12' }) @IsOptional() @Matches(ISO_DATE, { message: 'dob must be a date YYYY-MM-DD' }) dob?: string;
+  @ApiPropertyOptional({ example: '1990-04-12' }) @IsOptional() @CalendarDate('dob') dob?: string;
 }

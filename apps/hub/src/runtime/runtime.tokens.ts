@@ -4,6 +4,9 @@ import type { EventMetadata, Purpose } from '@onestop/domain';
 /** Nest token of the process's `HubRuntime`. */
 export const HUB_RUNTIME = Symbol('HubRuntime');
 
+/** Nest token of the bootstrap administrator's token issuer (`null` when none is configured). */
+export const ADMIN_ISSUER = Symbol('AdminIssuer');
+
 /** The metadata recorded with every event a caller's command produces. */
 export function metadataFor(
   caller: Principal,
