@@ -39,6 +39,17 @@ describe('consent and the needs profile over HTTP', () => {
       expect((await summaryFor(personId, p.tokens.sms)).status).toBe(404);
     });
 
+    it('shows a consent as it stands, even when the caller may not see the event that ended it', async () => {
+      const { consentId } = (await post(`/v1/people/${personId}/consents`, consentBody())).body;
+      const shown = async () => ((await summaryFor(personId, p.tokens.housing)).body.consents as Array<{ consentId: string; status: string }>).find((c) => c.consentId === consentId);
+      expect(await shown()).toMatchObject({ status: 'active' });
+      // The substance-misuse service records the withdrawal; housing has no grant of the support plan it belongs to.
+      expect((await post(`/v1/people/${personId}/consents/${consentId}/withdraw`, {}, {}, p.tokens.sms)).status).toBe(200);
+      const history = (await hub.request('GET', `/v1/people/${personId}/history`, p.tokens.housing)).body.events as Array<{ type: string }>;
+      expect(history.map((e) => e.type)).not.toContain('ConsentWithdrawn.v1');
+      expect(await shown()).toMatchObject({ status: 'withdrawn' });
+    });
+
     it('when a consent is withdrawn twice, then the second is refused (422 consent.already-withdrawn) and nothing is recorded', async () => {
       const { consentId } = (await post(`/v1/people/${personId}/consents`, consentBody())).body;
       await post(`/v1/people/${personId}/consents/${consentId}/withdraw`, {});

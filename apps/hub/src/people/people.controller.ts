@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
-import { HubRuntime, PersonReader, summarise } from '@onestop/application';
+import { HubRuntime, PersonReader, summarise, withConsentsAsTheyStand } from '@onestop/application';
 import type { Principal } from '@onestop/auth';
 import { Caller, Roles } from '../auth/auth.decorators';
 import { PeopleQueryDto, RegisterPersonDto } from '../dto/person.dto';
@@ -72,7 +72,8 @@ export class PeopleController {
     const { viewer, history, grant } = await this.reads.history(caller, personId, 'read');
     const revision = events.filter((e) => e.stream === `person-${personId}`).length - 1;
     res.setHeader('ETag', `"${revision}"`);
-    const summary = summarise(this.reader.pseudonym(viewer.agency.agencyId, personId), history, revision);
+    const now = this.runtime.nowIso();
+    const summary = withConsentsAsTheyStand(summarise(this.reader.pseudonym(viewer.agency.agencyId, personId), history, revision), PersonReader.consentsAt(events, now), now);
     return grant ? { ...summary, breakGlass: { grantId: grant.grant_id, basis: 'vital-interests', until: grant.until } } : summary;
   }
 

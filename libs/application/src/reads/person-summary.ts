@@ -1,4 +1,4 @@
-import { REFERRAL_STATUS_AFTER, ReferralEvent } from '@onestop/domain';
+import { ConsentLedger, REFERRAL_STATUS_AFTER, ReferralEvent } from '@onestop/domain';
 import { VisibleEvent } from './person-reader';
 
 /** The current picture of a person built from what the viewer may see. */
@@ -20,6 +20,22 @@ export const emptySummary = (pseudonym: string, revision = -1): PersonSummary =>
 /** Folds a filtered history into a summary; fields the viewer may not see never appear. */
 export function summarise(pseudonym: string, history: readonly VisibleEvent[], revision: number): PersonSummary {
   return history.reduce(applyToSummary, emptySummary(pseudonym, revision));
+}
+
+/**
+ * The consents a summary shows, each with its status as it stands at `at` (`ledger`: every consent
+ * event of the person). A viewer may see a consent given without seeing the event that ended it
+ * (recorded by another agency, or by the hub when it ran out): it must not be shown active then.
+ */
+export function withConsentsAsTheyStand(summary: PersonSummary, ledger: ConsentLedger, at: string): PersonSummary {
+  const consents = summary.consents.map((shown) => {
+    const held = ledger.get(shown.consentId as string);
+    if (!held) return shown;
+    const ranOut = held.status === 'active' && held.validUntil !== undefined && Date.parse(held.validUntil) <= Date.parse(at);
+    const status = ranOut ? 'expired' : held.status;
+    return status === shown.status ? shown : { ...shown, status };
+  });
+  return { ...summary, consents };
 }
 
 /**
