@@ -68,7 +68,7 @@ describe('the surface of the API', () => {
       const before = await storedEvents(hub);
       const res = await hub.request(method.toUpperCase(), concrete(path), undefined, method === 'get' ? undefined : {});
       expect(res.status).toBe(401);
-      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm=/);
+      expect(res.headers.get('www-authenticate')).toBe('Bearer realm="onestop-hub"');
       expect(res.body.error.code).toBe('auth.unauthenticated');
       expect(await storedEvents(hub)).toBe(before);
     });
@@ -101,6 +101,20 @@ describe('the surface of the API', () => {
     ])('documents the query parameters of GET %s', (path, names) => {
       const documented = (openapi.paths[path].get.parameters ?? []).filter((p: { in: string }) => p.in === 'query').map((p: { name: string }) => p.name);
       expect(documented).toEqual(expect.arrayContaining(names));
+    });
+
+    it('documents the refusals each call can give, each with the one error body', () => {
+      const errorBody = { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } };
+      expect(openapi.components.schemas.Error.properties.error.required).toEqual(['code', 'message']);
+      for (const [method, path] of CONTRACT.filter(([, p]) => p !== '/health')) {
+        const responses = openapi.paths[path][method].responses;
+        for (const status of ['401', '403', '429']) expect([path, method, status, responses[status]?.content]).toEqual([path, method, status, errorBody]);
+        for (const [status, response] of Object.entries(responses) as Array<[string, { description: string }]>) expect([path, status, response.description]).toEqual([path, status, expect.stringMatching(/\S/)]);
+      }
+      const put = openapi.paths['/v1/agencies/{agencyId}'].put.responses;
+      expect(Object.keys(put)).toEqual(expect.arrayContaining(['200', '201', '400', '409', '413', '415']));
+      expect(Object.keys(openapi.paths['/v1/people/{personId}/check-ins'].post.responses)).toEqual(expect.arrayContaining(['201', '400', '404', '409', '410', '415']));
+      expect(openapi.paths['/v1/referrals'].post.responses['403'].description).toContain('policy.denied');
     });
 
     it('marks every call but health as needing a bearer token', () => {

@@ -63,7 +63,8 @@ describe('tokens over HTTP', () => {
       const res = await withoutWriting(hub, () => register(header));
       expect(res.status).toBe(401);
       expect(res.body).toEqual({ error: { code: 'auth.unauthenticated', message: 'authentication required' } });
-      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer /);
+      // RFC 6750: a token sent and refused is an invalid_token; with none sent, the challenge names no error.
+      expect(res.headers.get('www-authenticate')).toBe(header === undefined ? 'Bearer realm="onestop-hub"' : 'Bearer realm="onestop-hub", error="invalid_token"');
       const token = header?.split(' ')[1];
       if (token) {
         expect(JSON.stringify(res.body)).not.toContain(token);

@@ -9,6 +9,7 @@ import { HubConfig, readJwksSetting } from '@onestop/config';
 import { hubValidationPipe } from './http/validation.pipe';
 import { jsonShapeLimit } from './http/json-depth';
 import { jsonBodiesOnly } from './http/json-only';
+import { describeResponses } from './http/openapi-responses';
 import { RateLimit, RateLimiter, rateLimitOf } from './http/rate-limit';
 import { clientRateLimit } from './http/rate-limit.guard';
 import { HubModule } from './hub.module';
@@ -65,7 +66,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<INestAppli
   app.set('query parser', 'simple');
   app.useGlobalPipes(hubValidationPipe());
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
+  const document = describeResponses(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Onestop hub')
@@ -73,7 +74,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<INestAppli
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),
-  );
+  ));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }

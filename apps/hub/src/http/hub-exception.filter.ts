@@ -44,7 +44,11 @@ export class HubExceptionFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     if (exception instanceof HubError) {
       const status = statusForCode(exception.code);
-      if (status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="onestop-hub"');
+      if (status === 401) {
+        // RFC 6750: a token was sent and refused (invalid_token), or none was sent (no error code).
+        const sent = host.switchToHttp().getRequest<Request>().headers.authorization !== undefined;
+        response.setHeader('WWW-Authenticate', sent ? 'Bearer realm="onestop-hub", error="invalid_token"' : 'Bearer realm="onestop-hub"');
+      }
       if (status >= 500) this.logger.error(`${exception.code}: ${exception.message}`);
       if (status === 401 || status === 403) this.recordRefusal(host, exception, status);
       response.status(status).json({ error: { code: exception.code, message: exception.message, ...publicDetails(exception) } });
