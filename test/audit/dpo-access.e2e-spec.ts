@@ -49,6 +49,10 @@ describe('the audit log, as the DPO and everyone else meet it', () => {
     const second = await hub.request('GET', `/v1/audit/records?limit=2&after=${first.body.next}`, dpo);
     expect(second.body.records[0].seq).toBe(first.body.records[1].seq + 1);
     expect((await hub.request('GET', '/v1/audit/records?kind=gossip', dpo)).status).toBe(400);
+    for (const path of ['/v1/audit/records?from=2030-02-01T00:00:00Z&to=2030-01-01T00:00:00Z', '/v1/audit/disclosures.csv?agencyId=sms&from=2030-02-01T00:00:00Z&to=2030-02-01T00:00:00Z']) {
+      const backwards = await hub.request('GET', path, dpo);
+      expect({ path, status: backwards.status, fields: backwards.body.error?.fields }).toEqual({ path, status: 400, fields: { to: 'to must be later than from' } });
+    }
   });
 
   it('cannot be written, changed or deleted through any call', async () => {

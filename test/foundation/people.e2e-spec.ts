@@ -41,6 +41,10 @@ describe('people over HTTP', () => {
         ['a date of birth in the future', { dateOfBirth: '2090-01-01' }, ['dateOfBirth']],
         ['a date of birth before 1900', { dateOfBirth: '0001-01-01' }, ['dateOfBirth']],
         ['an NHS number that is not 10 digits', { identifiers: { nhsNumber: '12345' } }, ['identifiers.nhsNumber']],
+        ['an NHS number whose check digit is wrong', { identifiers: { nhsNumber: '9434765910' } }, ['identifiers.nhsNumber']],
+        ['a name that is only spaces', { name: '   ' }, ['name']],
+        ['a name with a control character', { name: 'Alex\u0000Jones' }, ['name']],
+        ['a name with half a surrogate pair', { name: 'Alex \ud800Jones' }, ['name']],
         ['an email that is not one', { contact: { email: 'not-an-email' } }, ['contact.email']],
         ['a field the contract does not know', { favouriteColour: 'blue' }, ['favouriteColour']],
         ['an unknown identifier', { identifiers: { passport: '123456789' } }, ['identifiers.passport']],
@@ -158,6 +162,16 @@ describe('people over HTTP', () => {
       const badDob = await search(p.tokens.sms, { name: body.name, dob: '14-03-1988' });
       expect(badDob.status).toBe(400);
       expect(blamedFields(badDob)).toEqual(['dob']);
+    });
+  });
+
+  describe('query parameters', () => {
+    it.each(['/v1/people/{id}?after=abc&limit=-1', '/v1/people/{id}/history?after=abc', '/v1/agencies?page=2', '/v1/agreements?inForce=true'])('refuses %s, a call that takes none, naming each parameter', async (path) => {
+      const personId = await registerPerson(hub, p.tokens.housing);
+      const res = await hub.request('GET', path.replace('{id}', personId), p.tokens.housing);
+      expect(res.status).toBe(400);
+      const names = [...new URL(path, 'http://hub').searchParams.keys()];
+      expect(blamedFields(res).sort()).toEqual(names.sort());
     });
   });
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, Inject, Param, Put, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Inject, Param, Put, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -7,7 +7,7 @@ import { publicJwkProblem, type Principal } from '@onestop/auth';
 import { AgencyProfile, ValidationError } from '@onestop/domain';
 import { Caller, Roles } from '../auth/auth.decorators';
 import { PutAgencyDto } from '../dto/agency.dto';
-import { ifMatchRevision, slugParam } from '../http/params';
+import { ifMatchRevision, noQuery, slugParam } from '../http/params';
 import { ADMIN_ISSUER, expectedRevisionOf, HUB_RUNTIME } from '../runtime/runtime.tokens';
 import { PARTNERSHIP_ADMIN } from '../auth/partnership-issuers';
 import { RegisterAgencyCommand } from './admin-commands';
@@ -58,7 +58,7 @@ export class AgenciesController {
 
   @Get()
   @ApiOperation({ summary: 'The registered agencies with their public keys and delivery' })
-  async list() {
+  async list(@Query(noQuery) _query: Record<string, never>) {
     await this.runtime.directory.catchUp();
     return { agencies: this.runtime.directory.allAgencies() };
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Put } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Put, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HubRuntime } from '@onestop/application';
@@ -6,7 +6,7 @@ import type { Principal } from '@onestop/auth';
 import { agreementsInForce } from '@onestop/policy';
 import { Caller, Roles } from '../auth/auth.decorators';
 import { PutAgreementDto } from '../dto/agreement.dto';
-import { ifMatchRevision, slugParam } from '../http/params';
+import { ifMatchRevision, noQuery, slugParam } from '../http/params';
 import { expectedRevisionOf, HUB_RUNTIME } from '../runtime/runtime.tokens';
 import { PublishAgreementCommand } from './admin-commands';
 
@@ -38,7 +38,7 @@ export class AgreementsController {
 
   @Get()
   @ApiOperation({ summary: 'Every agreement with all its versions and which version is in force now' })
-  async list() {
+  async list(@Query(noQuery) _query: Record<string, never>) {
     await this.runtime.directory.catchUp();
     const versions = this.runtime.directory.agreementVersions();
     const inForce = new Map(agreementsInForce(versions, this.runtime.nowIso()).map((v) => [v.agreementId, v.version]));

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { AUDIT_KINDS, AuditKind } from '@onestop/audit';
 import { BREAK_GLASS_MAX_MINUTES, BREAK_GLASS_OUTCOMES, BreakGlassOutcome, PURPOSES, Purpose } from '@onestop/domain';
-import { SLUG } from '../dto/common.dto';
+import { LaterThan, SLUG } from '../dto/common.dto';
 
 /** `GET /v1/audit/records`: every filter optional; they combine with AND. */
 export class AuditRecordsQueryDto {
@@ -11,7 +11,7 @@ export class AuditRecordsQueryDto {
   @ApiPropertyOptional({ description: 'The agency that acted or received' }) @IsOptional() @Matches(SLUG, { message: 'agencyId must be an agency id' }) agencyId?: string;
   @ApiPropertyOptional({ enum: AUDIT_KINDS }) @IsOptional() @IsIn(AUDIT_KINDS) kind?: AuditKind;
   @ApiPropertyOptional({ description: 'From this instant (ISO 8601), inclusive' }) @IsOptional() @IsISO8601() from?: string;
-  @ApiPropertyOptional({ description: 'Until this instant (ISO 8601), exclusive' }) @IsOptional() @IsISO8601() to?: string;
+  @ApiPropertyOptional({ description: 'Until this instant (ISO 8601), exclusive; later than `from`' }) @IsOptional() @IsISO8601() @LaterThan('from', 'to') to?: string;
   @ApiPropertyOptional({ description: 'Records after this sequence number (the `next` of the previous page)' }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) after?: number;
   @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
 }
@@ -33,7 +33,7 @@ export class ExplainQueryDto {
 export class DisclosureReportQueryDto {
   @ApiProperty() @Matches(SLUG, { message: 'agencyId must be an agency id' }) agencyId!: string;
   @ApiProperty({ description: 'From this instant (ISO 8601), inclusive' }) @IsISO8601() from!: string;
-  @ApiProperty({ description: 'Until this instant (ISO 8601), exclusive' }) @IsISO8601() to!: string;
+  @ApiProperty({ description: 'Until this instant (ISO 8601), exclusive; later than `from`' }) @IsISO8601() @LaterThan('from', 'to') to!: string;
 }
 
 /** `GET /v1/audit/retractions?agencyId=`: retractions not yet acknowledged. */

@@ -40,3 +40,48 @@ export function CalendarDate(field: string, { birth = false }: { birth?: boolean
     },
   });
 }
+
+/** A C0 control character or DEL. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** Half of a UTF-16 surrogate pair without its other half. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The field is text a person would write: not blank, no control characters, and well-formed
+ * Unicode (no lone surrogate, which no encoding could store faithfully).
+ */
+export function PlainText(field: string): PropertyDecorator {
+  return ValidateBy({
+    name: 'plainText',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && /\S/.test(value) && !CONTROL.test(value) && !LONE_SURROGATE.test(value),
+      defaultMessage: () => `${field} must be text: not blank, without control characters`,
+    },
+  });
+}
+
+/** Whether `value` is an NHS number: ten digits whose last is the modulus 11 check digit of the other nine. */
+export function isNhsNumber(value: unknown): boolean {
+  if (typeof value !== 'string' || !/^\d{10}$/.test(value)) return false;
+  const sum = [...value.slice(0, 9)].reduce((total, digit, i) => total + Number(digit) * (10 - i), 0);
+  const check = 11 - (sum % 11);
+  return check !== 10 && (check === 11 ? 0 : check) === Number(value[9]);
+}
+
+/** The field, an instant, is later than the instant in `field` of the same object, when both are given. */
+export function LaterThan(field: string, name: string): PropertyDecorator {
+  return ValidateBy({
+    name: 'laterThan',
+    validator: {
+      validate: (value: unknown, args) => {
+        const earlier = (args?.object as Record<string, unknown> | undefined)?.[field];
+        if (typeof value !== 'string' || typeof earlier !== 'string') return true;
+        const [from, to] = [Date.parse(earlier), Date.parse(value)];
+        return Number.isNaN(from) || Number.isNaN(to) || to > from;
+      },
+      defaultMessage: () => `${name} must be later than ${field}`,
+    },
+  });
+}

@@ -1,11 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEmail, IsIn, IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { IsEmail, IsIn, IsObject, IsOptional, IsString, Length, Matches, ValidateBy, ValidateNested } from 'class-validator';
 import { NEED_LEVELS, NeedLevel } from '@onestop/domain';
-import { CalendarDate, ExpectedRevisionDto } from './common.dto';
+import { CalendarDate, ExpectedRevisionDto, isNhsNumber, PlainText } from './common.dto';
 
 export class IdentifiersDto {
-  @ApiPropertyOptional({ example: '9434765919' }) @IsOptional() @Matches(/^\d{10}$/, { message: 'nhsNumber must be 10 digits' }) nhsNumber?: string;
+  @ApiPropertyOptional({ example: '9434765919', description: 'Ten digits, the last the modulus 11 check digit' })
+  @IsOptional()
+  @ValidateBy({ name: 'nhsNumber', validator: { validate: isNhsNumber, defaultMessage: () => 'nhsNumber must be 10 digits with a valid check digit' } })
+  nhsNumber?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 40) policeRef?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 40) councilRef?: string;
 }
@@ -18,7 +21,7 @@ export class ContactDto {
 
 /** `POST /v1/people`: registers a person. */
 export class RegisterPersonDto {
-  @ApiProperty({ example: 'Alex Jones' }) @IsString() @Length(1, 200) name!: string;
+  @ApiProperty({ example: 'Alex Jones' }) @IsString() @Length(1, 200) @PlainText('name') name!: string;
   @ApiProperty({ example: '1990-04-12' }) @CalendarDate('dateOfBirth', { birth: true }) dateOfBirth!: string;
   @ApiPropertyOptional({ type: IdentifiersDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => IdentifiersDto) identifiers?: IdentifiersDto;
   @ApiPropertyOptional({ type: ContactDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => ContactDto) contact?: ContactDto;

@@ -20,3 +20,16 @@ export function ifMatchRevision(header: string | undefined): number | undefined 
   if (!m) throw new ValidationError({ 'If-Match': 'must be a revision number, e.g. "3"' });
   return Number(m[1]);
 }
+
+/**
+ * The query of a call that takes no parameters (`@Query(noQuery)`): any parameter is refused,
+ * naming each, rather than ignored, so a client sending `?after=` to a call that does not page
+ * learns so at once.
+ */
+export const noQuery: PipeTransform<Record<string, unknown>, Record<string, never>> = {
+  transform(query: Record<string, unknown>) {
+    const names = Object.keys(query ?? {});
+    if (names.length > 0) throw new ValidationError(Object.fromEntries(names.map((n) => [n, `${n} is not a parameter of this call`])));
+    return {};
+  },
+};

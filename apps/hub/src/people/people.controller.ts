@@ -7,7 +7,7 @@ import { HubRuntime, PersonReader, summarise, withConsentsAsTheyStand } from '@o
 import type { Principal } from '@onestop/auth';
 import { Caller, Roles } from '../auth/auth.decorators';
 import { PeopleQueryDto, RegisterPersonDto } from '../dto/person.dto';
-import { uuidParam } from '../http/params';
+import { noQuery, uuidParam } from '../http/params';
 import { viewerOf } from '../http/viewer';
 import { HUB_RUNTIME } from '../runtime/runtime.tokens';
 import { ExecutePersonCommand, PersonCommandResult } from './person-command';
@@ -66,7 +66,7 @@ export class PeopleController {
   @Get(':personId')
   @Roles('caseworker', 'dpo')
   @ApiOperation({ summary: 'The person\'s current summary, as the caller\'s agency may see it' })
-  async get(@Caller() caller: Principal, @Param('personId', uuidParam('personId')) personId: string, @Res({ passthrough: true }) res: Response) {
+  async get(@Caller() caller: Principal, @Param('personId', uuidParam('personId')) personId: string, @Query(noQuery) _query: Record<string, never>, @Res({ passthrough: true }) res: Response) {
     viewerOf(caller, this.runtime.directory);
     const events = await this.reader.events(personId);
     const { viewer, history, grant } = await this.reads.history(caller, personId, 'read');
@@ -80,7 +80,7 @@ export class PeopleController {
   @Get(':personId/history')
   @Roles('caseworker', 'dpo')
   @ApiOperation({ summary: 'The person\'s timeline, filtered for the caller\'s agency and purpose' })
-  async history(@Caller() caller: Principal, @Param('personId', uuidParam('personId')) personId: string, @Res() res: Response) {
+  async history(@Caller() caller: Principal, @Param('personId', uuidParam('personId')) personId: string, @Query(noQuery) _query: Record<string, never>, @Res() res: Response) {
     const { viewer, history: events, grant, erasures } = await this.reads.history(caller, personId, 'history');
     const breakGlass = grant ? { grantId: grant.grant_id, basis: 'vital-interests', until: grant.until } : undefined;
     // Sent as bytes made mostly of JSON already made (a history is most of a megabyte).
