@@ -61,7 +61,7 @@ class BenchHub {
       effectiveFrom: new Date(T0 - 86_400_000).toISOString(),
       reviewDate: '2099-12-31',
     };
-    await runtime.repository.execute('agreement-rapid-referral', agreementDecider, { type: 'PublishAgreementVersion', agreement } as never, { knownAgencies: runtime.directory.agencyIds() }, this.meta('partnership'));
+    await runtime.repository.execute('agreement-rapid-referral', agreementDecider, { type: 'PublishAgreementVersion', agreement } as never, { knownAgencies: runtime.directory.agencyIds(), agencyKinds: runtime.directory.agencyKinds() }, this.meta('partnership'));
     await runtime.directory.catchUp();
   }
 

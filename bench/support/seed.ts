@@ -50,7 +50,7 @@ export async function seedPartnership(runtime: HubRuntime): Promise<BenchManifes
     effectiveFrom,
     reviewDate: '2099-12-31',
   };
-  await runtime.repository.execute('agreement-town-centre-isp', agreementDecider, { type: 'PublishAgreementVersion', agreement }, { knownAgencies: runtime.directory.agencyIds() }, adminMeta(runtime));
+  await runtime.repository.execute('agreement-town-centre-isp', agreementDecider, { type: 'PublishAgreementVersion', agreement }, { knownAgencies: runtime.directory.agencyIds(), agencyKinds: runtime.directory.agencyKinds() }, adminMeta(runtime));
   await runtime.directory.catchUp();
   const manifest = { keys };
   mkdirSync(runtime.dataDir, { recursive: true });
