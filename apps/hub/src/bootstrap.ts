@@ -10,6 +10,7 @@ import { hubValidationPipe } from './http/validation.pipe';
 import { jsonShapeLimit } from './http/json-depth';
 import { jsonBodiesOnly } from './http/json-only';
 import { describeResponses } from './http/openapi-responses';
+import { HttpMetrics } from './ops/http-metrics';
 import { RateLimit, RateLimiter, rateLimitOf } from './http/rate-limit';
 import { clientRateLimit } from './http/rate-limit.guard';
 import { HubModule } from './hub.module';
@@ -47,10 +48,12 @@ export async function createHttpApp(options: HttpAppOptions): Promise<INestAppli
   const verifier = new TokenVerifier({ audience: options.config.HUB_AUDIENCE, issuers: new PartnershipIssuers(options.runtime.directory, options.admin), clockToleranceSeconds: 30 });
   const rateLimit = options.rateLimit ?? rateLimitOf(options.config);
   const limiter = rateLimit ? new RateLimiter(rateLimit) : undefined;
-  const app = await NestFactory.create<NestExpressApplication>(HubModule.register({ runtime: options.runtime, verifier, demo: options.demo ? new DemoSignIn(options.demo.keys, options.config.HUB_AUDIENCE, options.demo.withAdmin) : undefined, rateLimiter: limiter, adminIssuer: options.admin?.issuer }), {
+  const httpMetrics = new HttpMetrics();
+  const app = await NestFactory.create<NestExpressApplication>(HubModule.register({ runtime: options.runtime, verifier, demo: options.demo ? new DemoSignIn(options.demo.keys, options.config.HUB_AUDIENCE, options.demo.withAdmin) : undefined, rateLimiter: limiter, adminIssuer: options.admin?.issuer, httpMetrics }), {
     logger: options.logger ?? ['error', 'warn'],
     bodyParser: false,
   });
+  app.use(httpMetrics.middleware());
   if (limiter) app.use(clientRateLimit(limiter, (req) => req.method === 'GET' && /^\/console(\/|$)/.test(req.path)));
   app.use(jsonBodiesOnly());
   app.useBodyParser('json', { limit: '256kb', strict: true });

@@ -21,7 +21,8 @@ import { ExecuteReferralCommandHandler } from './referrals/referral-command';
 import { ReferralsController } from './referrals/referrals.controller';
 import { ReferralMeasuresController } from './referrals/referral-measures.controller';
 import { MetricsController } from './ops/metrics.controller';
-import { ADMIN_ISSUER, HUB_RUNTIME } from './runtime/runtime.tokens';
+import { ADMIN_ISSUER, HTTP_METRICS, HUB_RUNTIME } from './runtime/runtime.tokens';
+import { HttpMetrics } from './ops/http-metrics';
 import { AccessRecorder } from './audit/access-recorder';
 import { AuditController } from './audit/audit.controller';
 import { AuditReportsController } from './audit/audit-reports.controller';
@@ -44,6 +45,8 @@ export interface HubModuleOptions {
   rateLimiter?: RateLimiter;
   /** The bootstrap administrator's issuer: no agency may register it as its own. */
   adminIssuer?: string;
+  /** Counts of the requests answered, for `GET /metrics`. */
+  httpMetrics?: HttpMetrics;
 }
 
 /** The hub's HTTP API: controllers, command handlers, the guard and the one exception filter. */
@@ -74,6 +77,7 @@ export class HubModule {
       providers: [
         { provide: HUB_RUNTIME, useValue: options.runtime },
         { provide: ADMIN_ISSUER, useValue: options.adminIssuer ?? null },
+        { provide: HTTP_METRICS, useValue: options.httpMetrics ?? null },
         { provide: TOKEN_VERIFIER, useValue: options.verifier },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: SubjectRateLimitGuard },

@@ -16,6 +16,7 @@ export * from './referrals/consent-referrals';
 export * from './referrals/referral-measures';
 export * from './referrals/referral-metrics';
 export * from './metrics/prometheus';
+export * from './metrics/delivery-metrics';
 export * from './publisher/publisher-lease';
 export * from './audit/hub-audit';
 export * from './audit/admin-audit';

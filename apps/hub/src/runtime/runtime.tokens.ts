@@ -4,6 +4,9 @@ import type { EventMetadata, Purpose } from '@onestop/domain';
 /** Nest token of the process's `HubRuntime`. */
 export const HUB_RUNTIME = Symbol('HubRuntime');
 
+/** Nest token of the process's `HttpMetrics` (`null` when requests are not counted). */
+export const HTTP_METRICS = Symbol('HttpMetrics');
+
 /** Nest token of the bootstrap administrator's token issuer (`null` when none is configured). */
 export const ADMIN_ISSUER = Symbol('AdminIssuer');
 
