@@ -8,6 +8,7 @@ export * from './reads/history-json';
 export * from './reads/person-summary';
 export * from './publisher/publisher';
 export * from './publisher/publisher-journal';
+export { publisherTablesExist } from './publisher/publisher-tables';
 export * from './publisher/message-builder';
 export * from './runtime/signing-key';
 export * from './timers/consent-expiry';

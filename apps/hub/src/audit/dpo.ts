@@ -1,5 +1,5 @@
 import { NotFoundError } from '@onestop/domain';
-import { HubRuntime } from '@onestop/application';
+import { HubRuntime, publisherTablesExist } from '@onestop/application';
 import { ForbiddenError, Principal } from '@onestop/auth';
 
 /**
@@ -12,7 +12,7 @@ export function assertPartnershipDpo(caller: Principal, runtime: HubRuntime): vo
 
 /** Whether the publisher's tables exist in this file yet (they appear when a publisher first runs). */
 export function hasPublisherTables(runtime: HubRuntime): boolean {
-  return runtime.db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'pub_retractions'").pluck().get() === 1;
+  return publisherTablesExist(runtime.db);
 }
 
 /**

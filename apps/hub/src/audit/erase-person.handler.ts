@@ -26,8 +26,8 @@ export interface ErasureResult {
 
 /**
  * Withdraws the person's open referrals, records `PersonErased.v1` (the publisher turns it into
- * retractions for every agency holding anything), then, in one transaction, the erasure's audit record, the destruction of the
- * person's data key and the read models' mark. If the record cannot be written the key is not
+ * retractions for every agency holding anything), then, in one transaction, the erasure's audit
+ * record, the destruction of the person's data key and the read models' mark. If the record cannot be written the key is not
  * destroyed; repeating the call completes an erasure that stopped half-way. The write-ahead log
  * is then checkpointed and emptied, so the key's old bytes do not outlive it there.
  */
@@ -41,8 +41,7 @@ export class ErasePersonHandler implements ICommandHandler<ErasePersonCommand, E
     const stream = `person-${personId}`;
     if ((await runtime.store.readStream(stream, { maxCount: 1 })).length === 0) throw new NotFoundError('person', personId);
     await runtime.projector.catchUp();
-    await new ConsentReferrals(runtime).withdrawForErasure(personId);
-    await runtime.projector.catchUp();
+    if ((await new ConsentReferrals(runtime).withdrawForErasure(personId)).count > 0) await runtime.projector.catchUp();
     const now = runtime.nowIso();
     let eventId: string | undefined;
     try {

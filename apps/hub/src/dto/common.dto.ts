@@ -63,7 +63,7 @@ export function PlainText(field: string): PropertyDecorator {
 }
 
 /** Whether `value` is an NHS number: ten digits whose last is the modulus 11 check digit of the other nine. */
-export function isNhsNumber(value: unknown): boolean {
+function isNhsNumber(value: unknown): boolean {
   if (typeof value !== 'string' || !/^\d{10}$/.test(value)) return false;
   const sum = [...value.slice(0, 9)].reduce((total, digit, i) => total + Number(digit) * (10 - i), 0);
   const check = 11 - (sum % 11);
@@ -84,4 +84,9 @@ export function LaterThan(field: string, name: string): PropertyDecorator {
       defaultMessage: () => `${name} must be later than ${field}`,
     },
   });
+}
+
+/** The field is an NHS number, its check digit included. */
+export function NhsNumber(field: string): PropertyDecorator {
+  return ValidateBy({ name: 'nhsNumber', validator: { validate: isNhsNumber, defaultMessage: () => `${field} must be 10 digits with a valid check digit` } });
 }

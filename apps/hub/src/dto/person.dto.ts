@@ -1,13 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEmail, IsIn, IsObject, IsOptional, IsString, Length, Matches, ValidateBy, ValidateNested } from 'class-validator';
+import { IsEmail, IsIn, IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { NEED_LEVELS, NeedLevel } from '@onestop/domain';
-import { CalendarDate, ExpectedRevisionDto, isNhsNumber, PlainText } from './common.dto';
+import { CalendarDate, ExpectedRevisionDto, NhsNumber, PlainText } from './common.dto';
 
 export class IdentifiersDto {
   @ApiPropertyOptional({ example: '9434765919', description: 'Ten digits, the last the modulus 11 check digit' })
   @IsOptional()
-  @ValidateBy({ name: 'nhsNumber', validator: { validate: isNhsNumber, defaultMessage: () => 'nhsNumber must be 10 digits with a valid check digit' } })
+  @NhsNumber('nhsNumber')
   nhsNumber?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 40) policeRef?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 40) councilRef?: string;

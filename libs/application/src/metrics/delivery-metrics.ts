@@ -1,8 +1,6 @@
 import type { Database } from 'better-sqlite3';
+import { publisherTablesExist } from '../publisher/publisher-tables';
 import { Gauge, Metric } from './prometheus';
-
-/** Whether a table exists in the hub's file yet (the publisher's appear when one first runs). */
-const hasTable = (db: Database, name: string): boolean => db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?").pluck().get(name) === 1;
 
 /**
  * How delivery keeps up, read from the hub's file at scrape time: the position of the newest stored
@@ -16,13 +14,11 @@ export function deliveryMetrics(db: Database, headPosition: number): Metric[] {
   const position = new Gauge('onestop_publisher_position', 'Global position of the last event each publisher has delivered');
   const lag = new Gauge('onestop_publisher_lag_events', 'Events stored but not yet delivered by each publisher');
   const unacknowledged = new Gauge('onestop_retractions_unacknowledged', 'Retractions sent to each agency and not yet acknowledged');
-  if (hasTable(db, 'pub_checkpoints')) {
+  if (publisherTablesExist(db)) {
     for (const row of db.prepare('SELECT name, position FROM pub_checkpoints ORDER BY name').all() as Array<{ name: string; position: number }>) {
       position.set({ publisher: row.name }, row.position);
       lag.set({ publisher: row.name }, Math.max(0, headPosition - row.position));
     }
-  }
-  if (hasTable(db, 'pub_retractions')) {
     const rows = db.prepare('SELECT agency_id, COUNT(*) AS n FROM pub_retractions WHERE acknowledged_at IS NULL GROUP BY agency_id ORDER BY agency_id').all() as Array<{ agency_id: string; n: number }>;
     for (const row of rows) unacknowledged.set({ agency: row.agency_id }, row.n);
   }

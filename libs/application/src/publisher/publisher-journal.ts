@@ -150,11 +150,6 @@ export class PublisherJournal {
   }
 
   /**
-   * Forgets everything derived (for a rebuild from the start of the store), except the
-   * retractions agencies have acknowledged: their confirmation is not derivable, and the rebuild
-   * re-creates those retractions under the same ids, so the acknowledged rows stand.
-   */
-  /**
    * Copies the write-ahead log into the file and empties it: after an erasure, the page images
    * that still hold the person's withdrawn messages and summaries go with it (the file itself is
    * zeroed where they were deleted: secure delete).
@@ -163,6 +158,11 @@ export class PublisherJournal {
     this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
+  /**
+   * Forgets everything derived (for a rebuild from the start of the store), except the
+   * retractions agencies have acknowledged: their confirmation is not derivable, and the rebuild
+   * re-creates those retractions under the same ids, so the acknowledged rows stand.
+   */
   reset(): void {
     this.summaries.clear();
     this.db.transaction(() => {

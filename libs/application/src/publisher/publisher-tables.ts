@@ -1,5 +1,10 @@
 import type { Database } from 'better-sqlite3';
 
+/** Whether the publisher's tables exist in the file yet (they appear when a publisher first runs). */
+export function publisherTablesExist(db: Database): boolean {
+  return db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'pub_retractions'").pluck().get() === 1;
+}
+
 /**
  * The publisher's durable state in the hub's SQLite file: its checkpoint, the disclosure
  * record (who was sent which event and fields, under what), retractions and their
